@@ -1,0 +1,39 @@
+// The whole door into the scheduler core. Only numbers cross it: task slots (i32), task handles
+// (f64: generation * 2^24 + slot), deadlines (f64 ms on the shell's clock), timer ids and codes (i32).
+// The core never reads a clock: `now` is always an argument. assembly/README.md documents each export.
+
+import * as tasks from "./tasks";
+import * as timers from "./timers";
+import { queueLength } from "./run-queue";
+import { heapLength, heapMinDeadline } from "./timer-heap";
+
+export {
+  STATE_FREE, STATE_READY, STATE_RUNNING, STATE_PARKED,
+  OK, STALE, WRONG_STATE, SLOT_BITS, SLOT_LIMIT, GENERATION_LIMIT,
+} from "./constants";
+
+export function taskSpawn(): f64 { return tasks.spawn(); }
+export function taskSlot(handle: f64): i32 { return tasks.slotOf(handle); }
+export function taskState(handle: f64): i32 {
+  const slot = tasks.slotOf(handle);
+  return slot < 0 ? 0 : tasks.stateOf(slot);
+}
+export function runNext(): i32 { return tasks.runNext(); }
+export function taskYield(slot: i32): i32 { return tasks.yieldTask(slot); }
+export function taskPark(slot: i32): i32 { return tasks.park(slot); }
+export function taskSleep(slot: i32, deadline: f64): i32 { return tasks.sleep(slot, deadline); }
+export function taskWake(handle: f64): i32 { return tasks.wake(handle); }
+export function taskExit(slot: i32): i32 { return tasks.exit(slot); }
+
+export function timerCreate(): i32 { return timers.create(); }
+export function timerArm(id: i32, deadline: f64): void { timers.arm(id, deadline); }
+export function timerDisarm(id: i32): bool { return timers.disarm(id); }
+export function timerFree(id: i32): void { timers.free(id); }
+export function advance(now: f64): i32 { return timers.advance(now); }
+export function timerExpired(): i32 { return timers.takeExpired(); }
+export function nextDeadline(): f64 { return heapMinDeadline(); }
+
+export function readyCount(): i32 { return queueLength(); }
+export function liveTasks(): i32 { return tasks.liveTaskCount(); }
+export function armedTimers(): i32 { return heapLength(); }
+export function scopeTimers(): i32 { return timers.timerCount(); }

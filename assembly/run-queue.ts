@@ -1,0 +1,41 @@
+// The run queue: a FIFO ring buffer of task slots that grows by doubling.
+// Invariant: it holds exactly the slots in STATE_READY, each once.
+
+import { grow } from "./growable";
+
+let buffer: usize = 0;  // i32 slots
+let capacity: i32 = 0;  // entries; a power of two (or 0 before the first push)
+let head: i32 = 0;      // index of the oldest entry
+let count: i32 = 0;     // entries in the queue
+
+export function queueLength(): i32 {
+  return count;
+}
+
+export function queuePush(slot: i32): void {
+  if (count == capacity) enlarge();
+  const tail = (head + count) & (capacity - 1);
+  store<i32>(buffer + (<usize>tail << 2), slot);
+  count++;
+}
+
+/** Pops the oldest slot; the caller checks queueLength() first. */
+export function queuePop(): i32 {
+  assert(count > 0, "run queue underflow");
+  const slot = load<i32>(buffer + (<usize>head << 2));
+  head = (head + 1) & (capacity - 1);
+  count--;
+  return slot;
+}
+
+function enlarge(): void {
+  const newCapacity = capacity == 0 ? 256 : capacity << 1;
+  const fresh = grow(0, 0, <usize>newCapacity << 2);
+  // Unwrap the ring into the new block so head becomes 0.
+  for (let i = 0; i < count; i++) {
+    store<i32>(fresh + (<usize>i << 2), load<i32>(buffer + (<usize>((head + i) & (capacity - 1)) << 2)));
+  }
+  buffer = fresh;
+  capacity = newCapacity;
+  head = 0;
+}

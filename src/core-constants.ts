@@ -1,0 +1,19 @@
+// TypeScript mirrors of assembly/constants.ts. tests/core/constants.test.ts checks each against the wasm.
+
+export const STATE_FREE = 0;
+export const STATE_READY = 1;
+export const STATE_RUNNING = 2;
+export const STATE_PARKED = 3;
+
+export const OK = 0;
+export const STALE = 1;
+export const WRONG_STATE = 2;
+
+export const SLOT_BITS = 24;
+export const SLOT_LIMIT = 2 ** SLOT_BITS;
+export const GENERATION_LIMIT = 2 ** 29;
+
+/** The slot of a task handle (`generation * SLOT_LIMIT + slot`). */
+export function slotOfHandle(handle: number): number {
+  return handle % SLOT_LIMIT;
+}

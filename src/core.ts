@@ -1,0 +1,110 @@
+/**
+ * The only importer of the WebAssembly scheduler core. `Core` wraps one instance: the run queue,
+ * the timer heap and the task state machine (see assembly/README.md). Only numbers cross.
+ *
+ * Discussion: a wasm trap (an abort on a broken invariant, or running out of memory) leaves the
+ * instance in an unknown state, so the first one poisons the Core: it is rethrown as
+ * `InternalError` carrying the core's message, and every later call fails fast with the same error.
+ */
+import { instantiateSync } from '@assemblyscript/loader';
+import { InternalError } from './errors.js';
+import { CORE_WASM_BASE64 } from './generated/core-wasm.js';
+
+/** The raw exports, exactly as assembly/index.ts declares them. */
+export interface CoreExports {
+  taskSpawn(): number;
+  taskSlot(handle: number): number;
+  taskState(handle: number): number;
+  runNext(): number;
+  taskYield(slot: number): number;
+  taskPark(slot: number): number;
+  taskSleep(slot: number, deadline: number): number;
+  taskWake(handle: number): number;
+  taskExit(slot: number): number;
+  timerCreate(): number;
+  timerArm(id: number, deadline: number): void;
+  timerDisarm(id: number): number;
+  timerFree(id: number): void;
+  advance(now: number): number;
+  timerExpired(): number;
+  nextDeadline(): number;
+  readyCount(): number;
+  liveTasks(): number;
+  armedTimers(): number;
+  scopeTimers(): number;
+  [constant: string]: unknown;
+}
+
+/** Which build of the core to load: `release` (-O3, no asserts) or `debug` (asserts abort). */
+export type CoreBuild = { readonly base64: string; readonly name: string };
+
+export const RELEASE_CORE: CoreBuild = { base64: CORE_WASM_BASE64, name: 'release' };
+
+const modules = new Map<string, WebAssembly.Module>();
+
+function decodeBase64(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** Instantiates a fresh core (synchronously: no top-level await, so the CJS build works too). */
+export function instantiateCore(build: CoreBuild = RELEASE_CORE): CoreExports {
+  let module = modules.get(build.base64);
+  if (module === undefined) {
+    module = new WebAssembly.Module(decodeBase64(build.base64) as BufferSource);
+    modules.set(build.base64, module);
+  }
+  // The loader supplies env.abort, which turns an abort's message pointer into readable text.
+  return instantiateSync<CoreExports>(module, {}).exports as unknown as CoreExports;
+}
+
+/**
+ * One core instance behind a guard. Every method is a single wasm call; counts of crossings are
+ * kept so tests can assert the cost of a context switch exactly (a regression guard, not a timer).
+ */
+export class Core {
+  readonly raw: CoreExports;
+  /** Set by the first trap; every later call rethrows it. */
+  failure: InternalError | null = null;
+  /** Number of calls into the wasm so far. */
+  crossings = 0;
+
+  constructor(build: CoreBuild = RELEASE_CORE) {
+    this.raw = instantiateCore(build);
+  }
+
+  /** Converts whatever the wasm threw into the poisoning InternalError. */
+  fail(error: unknown): InternalError {
+    if (this.failure === null) {
+      const text = error instanceof Error ? error.message : String(error);
+      this.failure = new InternalError(`the scheduler core failed: ${text}`, { cause: error });
+    }
+    return this.failure;
+  }
+
+  private check(): void {
+    if (this.failure !== null) throw this.failure;
+  }
+
+  taskSpawn(): number { this.check(); this.crossings++; try { return this.raw.taskSpawn(); } catch (e) { throw this.fail(e); } }
+  taskState(handle: number): number { this.check(); this.crossings++; try { return this.raw.taskState(handle); } catch (e) { throw this.fail(e); } }
+  runNext(): number { this.check(); this.crossings++; try { return this.raw.runNext(); } catch (e) { throw this.fail(e); } }
+  taskYield(slot: number): number { this.check(); this.crossings++; try { return this.raw.taskYield(slot); } catch (e) { throw this.fail(e); } }
+  taskPark(slot: number): number { this.check(); this.crossings++; try { return this.raw.taskPark(slot); } catch (e) { throw this.fail(e); } }
+  taskSleep(slot: number, deadline: number): number { this.check(); this.crossings++; try { return this.raw.taskSleep(slot, deadline); } catch (e) { throw this.fail(e); } }
+  taskWake(handle: number): number { this.check(); this.crossings++; try { return this.raw.taskWake(handle); } catch (e) { throw this.fail(e); } }
+  taskExit(slot: number): number { this.check(); this.crossings++; try { return this.raw.taskExit(slot); } catch (e) { throw this.fail(e); } }
+  timerCreate(): number { this.check(); this.crossings++; try { return this.raw.timerCreate(); } catch (e) { throw this.fail(e); } }
+  timerArm(id: number, deadline: number): void { this.check(); this.crossings++; try { this.raw.timerArm(id, deadline); } catch (e) { throw this.fail(e); } }
+  timerDisarm(id: number): boolean { this.check(); this.crossings++; try { return this.raw.timerDisarm(id) !== 0; } catch (e) { throw this.fail(e); } }
+  timerFree(id: number): void { this.check(); this.crossings++; try { this.raw.timerFree(id); } catch (e) { throw this.fail(e); } }
+  advance(now: number): number { this.check(); this.crossings++; try { return this.raw.advance(now); } catch (e) { throw this.fail(e); } }
+  timerExpired(): number { this.check(); this.crossings++; try { return this.raw.timerExpired(); } catch (e) { throw this.fail(e); } }
+  nextDeadline(): number { this.check(); this.crossings++; try { return this.raw.nextDeadline(); } catch (e) { throw this.fail(e); } }
+  readyCount(): number { this.check(); this.crossings++; try { return this.raw.readyCount(); } catch (e) { throw this.fail(e); } }
+  liveTasks(): number { this.check(); this.crossings++; try { return this.raw.liveTasks(); } catch (e) { throw this.fail(e); } }
+  armedTimers(): number { this.check(); this.crossings++; try { return this.raw.armedTimers(); } catch (e) { throw this.fail(e); } }
+  scopeTimers(): number { this.check(); this.crossings++; try { return this.raw.scopeTimers(); } catch (e) { throw this.fail(e); } }
+}

@@ -1,0 +1,53 @@
+/**
+ * Every error giambio raises. `instanceof` is the way to recognise them; nothing is matched by
+ * message text. A single failure is never wrapped: `ErrorStack` only carries several at once.
+ */
+
+/** Base class of giambio's own errors. */
+export class GiambioError extends Error {
+  constructor(message?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * Thrown into a task, by the runtime only, at the trap where it waits (or its next trap) when a
+ * scope around it is cancelled. Catch it only to clean up, and rethrow it.
+ */
+export class CancelledError extends GiambioError {}
+
+/** Raised by `join()` on a task that was cancelled. Not a `CancelledError`: the joiner was not cancelled. */
+export class TaskCancelledError extends GiambioError {}
+
+/** Raised by `withTimeout` when its deadline cancelled the work inside it. */
+export class TooSlowError extends GiambioError {}
+
+/** The resource was closed (by this side) before or while the operation used it. */
+export class ResourceClosed extends GiambioError {}
+
+/** Another task is already using the resource in a way that allows only one at a time. */
+export class ResourceBusy extends GiambioError {}
+
+/** The resource failed underneath (peer reset, owner died holding a lock, …); see `cause`. */
+export class ResourceBroken extends GiambioError {}
+
+/** The channel was closed and every buffered item has been read. */
+export class EndOfChannel extends GiambioError {}
+
+/** A `…Nowait` operation would have had to wait. */
+export class WouldBlock extends GiambioError {}
+
+/**
+ * A broken invariant inside giambio itself (for instance an abort in the WebAssembly core).
+ * The loop that raised it is poisoned: later calls on it fail fast with this error as `cause`.
+ */
+export class InternalError extends GiambioError {}
+
+/** Several tasks failed in one pool; `errors` are in the order the failures happened. */
+export class ErrorStack extends AggregateError {
+  constructor(errors: unknown[], message = `${errors.length} tasks failed`) {
+    super(errors, message);
+    this.name = 'ErrorStack';
+  }
+}

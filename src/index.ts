@@ -1,0 +1,13 @@
+// giambio: structured concurrency for JavaScript on generator tasks and a WebAssembly scheduler core.
+// This entry is environment-neutral: no node: imports. It only re-exports.
+export type { Operation, Task, TaskState } from './task.js';
+export type { Clock } from './clock.js';
+export type { Debugger } from './debugger.js';
+export type { Host } from './host.js';
+export { run, EventLoop, type EventLoopOptions, type LoopStatistics } from './loop.js';
+export { sleep, checkpoint, clock, currentTask } from './operations.js';
+export { createPool, withTimeout, skipAfter, shield, TaskPool, type SpawnOptions } from './pool.js';
+export {
+  GiambioError, CancelledError, TaskCancelledError, TooSlowError, ResourceClosed, ResourceBusy,
+  ResourceBroken, EndOfChannel, WouldBlock, InternalError, ErrorStack,
+} from './errors.js';

@@ -1,0 +1,324 @@
+/**
+ * EventLoop: drives a kernel, either automatically on its host (`run`) or by hand (`start` + `step`).
+ *
+ * Discussion: the automatic driver runs ready tasks in batches (each batch: expire timers, then run
+ * every task that was ready at its start), and gives the host a macrotask turn at least every
+ * SLICE_MS, so a task looping on checkpoint() cannot starve timers or I/O. When nothing is ready it
+ * arms one host timer for the earliest deadline, or none, and waits for a host callback to wake a
+ * task. A virtual clock (`Clock.idle`) is jumped to the next deadline instead.
+ */
+import { type Clock, systemClock } from './clock.js';
+import type { CoreBuild } from './core.js';
+import type { Debugger } from './debugger.js';
+import { CancelledError, GiambioError, InternalError } from './errors.js';
+import { describe } from './describe.js';
+import { defaultHost, type Host } from './host.js';
+import { Kernel, maybeRunningKernel } from './kernel.js';
+import { startGenerator } from './spawnable.js';
+import { CANCELLED, FAILED, FINISHED, LIVE, type Operation, type Task, type TaskImpl } from './task.js';
+
+/** Longest stretch (real ms) the automatic driver runs tasks before giving the host a turn. */
+const SLICE_MS = 8;
+
+export interface EventLoopOptions {
+  /** Where time comes from (default: `performance.now()`); `MockClock` for virtual time. */
+  clock?: Clock;
+  /** Hooks into the loop's life. */
+  debugger?: Debugger;
+  /** Aborting it cancels the root task; `run` then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** How the loop waits for its environment (default: timers and setImmediate/MessageChannel). */
+  host?: Host;
+  /** Record spawn sites and wait reasons for error reports (slower). */
+  debug?: boolean;
+  /** @internal Which build of the wasm core to load (tests use the debug build). */
+  core?: CoreBuild;
+}
+
+export interface LoopStatistics {
+  /** Tasks alive, by state. */
+  tasks: { ready: number; running: number; parked: number; total: number };
+  /** Timers armed in the core (sleeps and scope deadlines). */
+  timers: number;
+  /** Cancel-scope timers allocated. */
+  scopeTimers: number;
+  /** Tasks resumed so far. */
+  steps: number;
+  /** Calls from JavaScript into the wasm core so far. */
+  crossings: number;
+  /** Parked tasks waiting on the host (promises, I/O). */
+  hostWaits: number;
+}
+
+export class EventLoop {
+  readonly #kernel: Kernel;
+  readonly #host: Host;
+  readonly #signal: AbortSignal | undefined;
+  readonly #watchesClock: boolean;
+  #root: TaskImpl | null = null;
+  #auto = false;
+  #closed = false;
+  #tickScheduled = false;
+  #inTick = false;
+  #hostTimer: unknown = null;
+  #hostTimerDeadline = Infinity;
+  #waitingSince = NaN;
+  #settle: ((task: TaskImpl, outcome: unknown) => void) | null = null;
+  #unwatch: (() => void) | null = null;
+  #onAbort: (() => void) | null = null;
+
+  constructor(options: EventLoopOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`Expected EventLoop options to be an object, got ${describe(options)}`);
+    }
+    const clock = options.clock ?? systemClock;
+    if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') {
+      throw new TypeError(`Expected \`clock\` to be an object with a now() method, got ${describe(clock)}`);
+    }
+    if (options.signal !== undefined && !(typeof options.signal === 'object' && options.signal !== null && 'aborted' in options.signal)) {
+      throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describe(options.signal)}`);
+    }
+    this.#kernel = new Kernel({ clock, debugger: options.debugger ?? null, core: options.core, debug: options.debug });
+    this.#host = options.host ?? defaultHost;
+    this.#signal = options.signal;
+    this.#watchesClock = typeof (clock as { watch?: unknown }).watch === 'function';
+    this.#kernel.onRootExit = (task, outcome) => this.#rootExited(task, outcome);
+  }
+
+  /** @internal */
+  get kernel(): Kernel {
+    return this.#kernel;
+  }
+
+  /**
+   * Runs `main(...args)` as the root task; resolves with its return value, or rejects with its
+   * error (the original object) once every task has ended.
+   */
+  run<T, A extends unknown[]>(main: (...args: A) => Operation<T>, ...args: A): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const root = this.#startRoot('run', main, args);
+      this.#settle = (task, outcome) => {
+        const reason = this.#signal?.aborted ? this.#signal.reason : undefined;
+        if (task.outcome === FAILED) reject(task.errorValue);
+        else if (this.#signal?.aborted) reject(reason);
+        else if (task.outcome === FINISHED) resolve(task.resultValue as T);
+        else reject(outcome instanceof CancelledError ? outcome : new CancelledError('the root task was cancelled'));
+      };
+      this.#auto = true;
+      this.#kernel.onReady = () => this.#scheduleTick();
+      if (this.#kernel.failure === null && root.outcome === LIVE) this.#scheduleTick();
+    });
+  }
+
+  /** Queues `main(...args)` as the root task without running it: drive it with `step()`. */
+  start<T, A extends unknown[]>(main: (...args: A) => Operation<T>, ...args: A): Task<T> {
+    return this.#startRoot('loop.start', main, args) as Task<T>;
+  }
+
+  /** Advances timers to the clock's now and runs each ready task once. Returns how many ran. */
+  step(): number {
+    this.#checkUsable('step');
+    if (this.#inTick || this.#kernel.stepping) throw new GiambioError('loop.step() called while the loop is already stepping');
+    const kernel = this.#kernel;
+    try {
+      kernel.expire(kernel.clock.now());
+      const ran = kernel.runReady();
+      if (kernel.core.readyCount() === 0) kernel.wakeBlockedWaiters();
+      return ran;
+    } catch (error) {
+      throw this.#poison(error);
+    }
+  }
+
+  /** Steps until no task is ready (without waiting for timers or I/O). */
+  runUntilIdle(): void {
+    while (this.step() > 0 || this.#kernel.core.readyCount() > 0) { /* keep stepping */ }
+  }
+
+  /** The earliest timer deadline on the loop's clock (ms), `Infinity` if none. */
+  nextDeadline(): number {
+    this.#checkUsable('nextDeadline');
+    return this.#kernel.core.nextDeadline();
+  }
+
+  /** The root task has ended (or none was started). */
+  get done(): boolean {
+    return this.#root === null || this.#root.outcome !== LIVE;
+  }
+
+  /**
+   * Cancels whatever is left and runs it to the end, `finally` blocks included; tasks that ignore
+   * the cancellation are ended with `return`. The loop cannot be used afterwards.
+   */
+  close(): void {
+    if (this.#closed) return;
+    const kernel = this.#kernel;
+    const root = this.#root;
+    if (root !== null && root.outcome === LIVE && kernel.failure === null) {
+      root.cancel();
+      for (let round = 0; root.outcome === LIVE && round < 10_000; round++) {
+        kernel.expire(kernel.clock.now());
+        if (kernel.runReady() === 0 && !kernel.wakeBlockedWaiters()) kernel.killAll();
+      }
+    }
+    this.#closed = true;
+    this.#stopDriver();
+  }
+
+  statistics(): LoopStatistics {
+    const core = this.#kernel.core;
+    let ready = 0, running = 0, parked = 0;
+    for (const task of this.#kernel.tasks) {
+      if (task === undefined) continue;
+      const state = task.state;
+      if (state === 'ready') ready++; else if (state === 'running') running++; else if (state === 'parked') parked++;
+    }
+    return {
+      tasks: { ready, running, parked, total: ready + running + parked },
+      timers: core.armedTimers(), scopeTimers: core.scopeTimers(),
+      steps: this.#kernel.steps, crossings: core.crossings, hostWaits: this.#kernel.hostWaits,
+    };
+  }
+
+  #checkUsable(what: string): void {
+    if (this.#closed) throw new GiambioError(`loop.${what}() called on a closed loop`);
+    if (this.#kernel.failure !== null) throw this.#kernel.failure;
+  }
+
+  #startRoot(what: string, main: unknown, args: unknown[]): TaskImpl {
+    this.#checkUsable(what === 'run' ? 'run' : 'start');
+    if (maybeRunningKernel() !== null) {
+      throw new GiambioError(`${what}() called from inside a running task: start more tasks with createPool() and pool.spawn() instead`);
+    }
+    if (this.#root !== null && this.#root.outcome === LIVE) throw new GiambioError('this loop is already running a root task');
+    const gen = startGenerator(what, main, args);
+    const name = (main as { name?: string }).name || 'main';
+    this.#kernel.dbg?.onStart?.();
+    const root = this.#kernel.spawn(gen, name, null, null);
+    this.#root = root;
+    const signal = this.#signal;
+    if (signal !== undefined) {
+      if (signal.aborted) root.cancel();
+      else {
+        this.#onAbort = () => root.cancel();
+        signal.addEventListener('abort', this.#onAbort, { once: true });
+      }
+    }
+    if (this.#watchesClock) {
+      this.#unwatch = this.#kernel.clock.watch!(() => this.#scheduleTick());
+    }
+    return root;
+  }
+
+  #rootExited(task: TaskImpl, outcome: unknown): void {
+    this.#stopDriver();
+    this.#kernel.dbg?.onExit?.();
+    const settle = this.#settle;
+    this.#settle = null;
+    settle?.(task, task.outcome === CANCELLED ? outcome : undefined);
+  }
+
+  #stopDriver(): void {
+    this.#auto = false;
+    this.#kernel.onReady = null;
+    this.#clearHostTimer();
+    if (this.#onAbort !== null) { this.#signal!.removeEventListener('abort', this.#onAbort); this.#onAbort = null; }
+    if (this.#unwatch !== null) { this.#unwatch(); this.#unwatch = null; }
+  }
+
+  #poison(error: unknown): InternalError {
+    const failure = error instanceof InternalError ? error : this.#kernel.core.fail(error);
+    const settle = this.#settle;
+    this.#settle = null;
+    this.#stopDriver();
+    if (settle !== null) settle({ outcome: FAILED, errorValue: failure } as TaskImpl, undefined);
+    return failure;
+  }
+
+  #scheduleTick(): void {
+    if (!this.#auto || this.#tickScheduled || this.#inTick) return;
+    this.#tickScheduled = true;
+    this.#host.schedule(this.#tick);
+  }
+
+  readonly #tick = (): void => {
+    this.#tickScheduled = false;
+    if (!this.#auto) return;
+    const kernel = this.#kernel;
+    const dbg = kernel.dbg;
+    if (this.#waitingSince === this.#waitingSince) {
+      if (dbg !== null) dbg.afterIo?.(kernel.clock.now() - this.#waitingSince);
+      this.#waitingSince = NaN;
+    }
+    this.#inTick = true;
+    try {
+      const sliceEnd = performance.now() + SLICE_MS;
+      const core = kernel.core;
+      for (;;) {
+        kernel.expire(kernel.clock.now());
+        kernel.runReady();
+        if (!this.#auto) return; // the root ended
+        if (core.readyCount() > 0) {
+          if (performance.now() < sliceEnd) continue;
+          this.#inTick = false;
+          this.#scheduleTick();
+          return;
+        }
+        if (kernel.wakeBlockedWaiters()) continue;
+        const deadline = core.nextDeadline();
+        const clock = kernel.clock;
+        if (kernel.hostWaits === 0 && clock.idle !== undefined && clock.idle(deadline)) continue;
+        if (deadline <= clock.now()) continue;
+        this.#waitForHost(deadline);
+        return;
+      }
+    } catch (error) {
+      this.#poison(error);
+    } finally {
+      this.#inTick = false;
+    }
+  };
+
+  #waitForHost(deadline: number): void {
+    const now = this.#kernel.clock.now();
+    if (this.#kernel.dbg !== null) {
+      this.#kernel.dbg.beforeIo?.(deadline - now);
+      this.#waitingSince = now;
+    }
+    if (deadline === this.#hostTimerDeadline) return;
+    this.#clearHostTimer();
+    // A virtual clock moves by jump() (which wakes us through watch), not with real time.
+    if (deadline === Infinity || this.#watchesClock) return;
+    this.#hostTimerDeadline = deadline;
+    this.#hostTimer = this.#host.setTimer(this.#onHostTimer, Math.max(0, Math.ceil(deadline - now)));
+  }
+
+  readonly #onHostTimer = (): void => {
+    this.#hostTimer = null;
+    this.#hostTimerDeadline = Infinity;
+    this.#tick();
+  };
+
+  #clearHostTimer(): void {
+    if (this.#hostTimer !== null) {
+      this.#host.clearTimer(this.#hostTimer);
+      this.#hostTimer = null;
+      this.#hostTimerDeadline = Infinity;
+    }
+  }
+}
+
+/**
+ * Runs `main(...args)` as the root task of a new loop. Resolves with its return value; rejects with
+ * its error, the original object, never wrapped.
+ * @example
+ * import { run, sleep } from 'giambio';
+ * const value = await run(function* () { yield* sleep(10); return 42; });
+ */
+export function run<T, A extends unknown[]>(main: (...args: A) => Operation<T>, ...args: A): Promise<T> {
+  try {
+    return new EventLoop().run(main, ...args);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * Task pools (trio's nurseries) and the scopes built on them: createPool, withTimeout, skipAfter,
+ * shield. A pool does not exit before its children; a failing child cancels the rest and its
+ * error surfaces from the pool; a pool is also a cancel scope with an optional deadline.
+ */
+import { CancelledError, ErrorStack, GiambioError, TooSlowError } from './errors.js';
+import { checkMilliseconds, describe } from './describe.js';
+import { runningKernel, newCancelledError, type Kernel } from './kernel.js';
+import type { CancelScope } from './scope.js';
+import { startGenerator } from './spawnable.js';
+import { FAILED, LIVE, type Operation, type Task, type TaskImpl } from './task.js';
+import { parkWith, scheduleTrap } from './trap.js';
+
+export interface SpawnOptions {
+  /** The task's name in dumps and errors (default: the function's name). */
+  name?: string;
+}
+
+/** What happens when the deadline of a pool's scope cancels work in it. */
+const ON_TIMEOUT_NOTHING = 0; // createPool / shield: nothing special (a deadline set later just cancels)
+const ON_TIMEOUT_RAISE = 1;   // withTimeout: raise TooSlowError
+const ON_TIMEOUT_SKIP = 2;    // skipAfter: return undefined
+
+/** Never blocks waiting children from leaving: the pool's exit waits for all of them regardless. */
+const abortNever = (): boolean => false;
+
+export class TaskPool {
+  /** @internal */ readonly scope: CancelScope;
+  /** @internal Children that have not ended. */ live = 0;
+  /** @internal Failures (children's and the body's), in the order they happened. */ readonly errors: unknown[] = [];
+  /** @internal The owner, while parked waiting for the children. */ waiter: TaskImpl | null = null;
+  #closed = false;
+
+  /** @internal */
+  constructor(readonly kernel: Kernel, readonly owner: TaskImpl, shield: boolean) {
+    this.scope = kernel.enterScope(owner, shield, this);
+  }
+
+  /**
+   * Starts `fn(...args)` as a child task. Synchronous: the child first runs at the spawner's next
+   * scheduling point. @throws {GiambioError} if the pool has exited.
+   */
+  spawn<R, A extends unknown[]>(fn: (...args: A) => Operation<R>, ...args: A): Task<R> {
+    return this.spawnWith({}, fn, ...args);
+  }
+
+  /** `spawn` with options (a name). */
+  spawnWith<R, A extends unknown[]>(options: SpawnOptions, fn: (...args: A) => Operation<R>, ...args: A): Task<R> {
+    if (this.#closed) throw new GiambioError('cannot spawn into a pool that has exited');
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`Expected spawn options to be an object, got ${describe(options)}`);
+    }
+    if (this.kernel.failure !== null) throw this.kernel.failure;
+    const gen = startGenerator<R>('pool.spawn', fn, args);
+    const name = options.name ?? ((fn as { name?: string }).name || 'anonymous');
+    this.live++;
+    return this.kernel.spawn(gen, name, this, this.scope);
+  }
+
+  /** Cancels the body and every child. The pool then exits normally (it absorbs its own cancellation). */
+  cancel(): void {
+    this.scope.cancel();
+  }
+
+  /** Absolute deadline on the loop's clock (ms); `Infinity` = none. Can be moved while running. */
+  get deadline(): number {
+    return this.scope.deadline;
+  }
+
+  set deadline(ms: number) {
+    if (typeof ms !== 'number' || ms !== ms) {
+      throw new TypeError(`Expected \`deadline\` to be a number (ms on the loop's clock, Infinity for none), got ${describe(ms)}`);
+    }
+    if (this.#closed) throw new GiambioError('cannot move the deadline of a pool that has exited');
+    this.scope.deadline = ms;
+  }
+
+  /** The deadline expired while the pool was open. */
+  get timedOut(): boolean {
+    return this.scope.timedOut;
+  }
+
+  /** cancel() was called, or the deadline or a failing child cancelled the pool. */
+  get cancelled(): boolean {
+    return this.scope.cancelCalled;
+  }
+
+  /** The pool has exited: no more spawns. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** @internal */
+  childEnded(task: TaskImpl): void {
+    this.live--;
+    if (task.outcome === FAILED) {
+      this.errors.push(task.errorValue);
+      this.scope.cancel();
+    }
+    if (this.live === 0 && this.waiter !== null && this.waiter.outcome === LIVE) {
+      const waiter = this.waiter;
+      this.waiter = null;
+      this.kernel.wake(waiter, undefined);
+    }
+  }
+
+  /** @internal Runs `body`, waits for the children, and decides the outcome. */
+  *run<T>(body: (pool: TaskPool) => Operation<T>, onTimeout: number): Operation<T | undefined> {
+    const kernel = this.kernel;
+    let value: T | undefined;
+    let bodyCancelled: CancelledError | null = null;
+    try {
+      value = yield* startGenerator<T>('createPool', body, [this]);
+    } catch (error) {
+      if (error instanceof CancelledError) bodyCancelled = error;
+      else { this.errors.push(error); this.scope.cancel(); }
+    }
+    if (this.live > 0) {
+      this.waiter = this.owner;
+      yield parkWith(abortNever, 'children of a pool');
+    } else {
+      yield scheduleTrap;
+    }
+    this.#closed = true;
+    kernel.exitScope(this.owner, this.scope);
+    const errors = this.errors;
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new ErrorStack(errors.slice());
+    // Cancellation from outside goes on outward; the pool's own is absorbed here.
+    if (!this.scope.shield && this.scope.parent!.effectivelyCancelled) throw bodyCancelled ?? newCancelledError();
+    if (this.scope.timedOut && onTimeout === ON_TIMEOUT_RAISE) {
+      throw new TooSlowError(`the operation timed out after its deadline at ${this.scope.deadline} ms`);
+    }
+    if (this.scope.timedOut && onTimeout === ON_TIMEOUT_SKIP) return undefined;
+    return bodyCancelled !== null ? undefined : value;
+  }
+}
+
+function* openPool<T>(body: (pool: TaskPool) => Operation<T>, shield: boolean, timeoutMs: number, onTimeout: number): Operation<T | undefined> {
+  const kernel = runningKernel('createPool()');
+  const pool = new TaskPool(kernel, kernel.current!, shield);
+  if (timeoutMs !== Infinity) pool.scope.deadline = kernel.clock.now() + timeoutMs;
+  return yield* pool.run(body, onTimeout);
+}
+
+/**
+ * Runs `body(pool)` in the calling task; when it returns, waits for every child spawned into the
+ * pool and returns `body`'s value. A failing child cancels its siblings and the body; the failure is
+ * raised here (several at once: `ErrorStack`). `pool.cancel()` cancels everything inside and
+ * `createPool` returns normally (with `undefined` if the body was cut short).
+ * @example
+ * yield* createPool(function* (pool) {
+ *   pool.spawn(worker, 1);
+ *   pool.spawn(worker, 2);
+ * });
+ */
+export function createPool<T>(body: (pool: TaskPool) => Operation<T>): Operation<T> {
+  return openPool(body, false, Infinity, ON_TIMEOUT_NOTHING) as Operation<T>;
+}
+
+/**
+ * Like `createPool`, with a deadline `ms` from now: on expiry everything inside is cancelled and
+ * `TooSlowError` is raised. @throws {TooSlowError}
+ */
+export function* withTimeout<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T> {
+  checkMilliseconds('ms', ms);
+  return (yield* openPool(body, false, ms, ON_TIMEOUT_RAISE)) as T;
+}
+
+/**
+ * Like `withTimeout`, but silent: on expiry it returns `undefined` (and `pool.timedOut` is true).
+ */
+export function* skipAfter<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T | undefined> {
+  checkMilliseconds('ms', ms);
+  return yield* openPool(body, false, ms, ON_TIMEOUT_SKIP);
+}
+
+/**
+ * A pool that outer cancellation does not reach, for cleanup that must finish. Its own deadline
+ * still works: `yield* shield(function* () { yield* withTimeout(1000, cleanup) })` bounds cleanup.
+ */
+export function shield<T>(body: (pool: TaskPool) => Operation<T>): Operation<T> {
+  return openPool(body, true, Infinity, ON_TIMEOUT_NOTHING) as Operation<T>;
+}

@@ -1,0 +1,118 @@
+/**
+ * Cancel scopes: the tree that cancellation travels down. Every pool is a scope; `shield` and the
+ * timeouts are scopes with flags. A task is a *member* of exactly one scope, its innermost.
+ *
+ * Cancellation is level-triggered (trio): a scope once cancelled stays cancelled, and a task is
+ * cancelled while any scope between its innermost one and the nearest shield is. `cancel()`
+ * walks the subtree once to withdraw parked members at once; running and ready members see it at
+ * their next trap through `isCancelled`.
+ *
+ * Invariants: a scope's children and members are linked lists of live entries; a closed scope has
+ * neither, is unlinked from its parent, and owns no core timer.
+ * @internal
+ */
+import type { Kernel } from './kernel.js';
+import type { TaskImpl } from './task.js';
+import type { TaskPool } from './pool.js';
+
+export class CancelScope {
+  /** Set by cancel() (directly, by a deadline, or by a failing child). Never reset. */
+  cancelCalled = false;
+  /** The deadline fired while the scope was open. */
+  timedOut = false;
+  closed = false;
+  /** Absolute deadline on the loop's clock (ms); Infinity = none. */
+  private deadlineMs = Infinity;
+  /** Core timer id while a finite deadline is armed, else -1. */
+  timerId = -1;
+
+  firstChild: CancelScope | null = null;
+  prevSibling: CancelScope | null = null;
+  nextSibling: CancelScope | null = null;
+  firstMember: TaskImpl | null = null;
+
+  constructor(
+    readonly kernel: Kernel,
+    public parent: CancelScope | null,
+    /** The task that opened the scope (its members may include others: a pool's children). */
+    readonly owner: TaskImpl | null,
+    /** Outer cancellation does not reach inside. */
+    readonly shield: boolean,
+    /** The pool this scope belongs to, if it is a pool's (or a task's root scope's pool). */
+    readonly pool: TaskPool | null,
+  ) {
+    if (parent !== null) parent.addChild(this);
+  }
+
+  get deadline(): number {
+    return this.deadlineMs;
+  }
+
+  set deadline(ms: number) {
+    this.deadlineMs = ms;
+    if (this.closed) return;
+    this.kernel.armScopeDeadline(this, ms);
+  }
+
+  /** Cancelled itself, or through an ancestor up to the nearest shield. */
+  get effectivelyCancelled(): boolean {
+    for (let s: CancelScope | null = this; s !== null; s = s.parent) {
+      if (s.cancelCalled) return true;
+      if (s.shield) return false;
+    }
+    return false;
+  }
+
+  cancel(): void {
+    if (this.cancelCalled || this.closed) return;
+    this.cancelCalled = true;
+    this.deliver();
+  }
+
+  /** Withdraws every parked task below this scope (not past shields) and throws CancelledError into it. */
+  private deliver(): void {
+    for (let t = this.firstMember; t !== null;) {
+      const next = t.memberNext; // the member may move when it is woken
+      this.kernel.deliverCancel(t);
+      t = next;
+    }
+    for (let c = this.firstChild; c !== null; c = c.nextSibling) {
+      if (!c.shield && !c.cancelCalled) c.deliver();
+    }
+  }
+
+  addChild(child: CancelScope): void {
+    child.prevSibling = null;
+    child.nextSibling = this.firstChild;
+    if (this.firstChild !== null) this.firstChild.prevSibling = child;
+    this.firstChild = child;
+  }
+
+  removeChild(child: CancelScope): void {
+    if (child.prevSibling === null) this.firstChild = child.nextSibling; else child.prevSibling.nextSibling = child.nextSibling;
+    if (child.nextSibling !== null) child.nextSibling.prevSibling = child.prevSibling;
+    child.prevSibling = child.nextSibling = null;
+  }
+
+  addMember(task: TaskImpl): void {
+    task.memberPrev = null;
+    task.memberNext = this.firstMember;
+    if (this.firstMember !== null) this.firstMember.memberPrev = task;
+    this.firstMember = task;
+    task.scope = this;
+  }
+
+  removeMember(task: TaskImpl): void {
+    if (task.memberPrev === null) this.firstMember = task.memberNext; else task.memberPrev.memberNext = task.memberNext;
+    if (task.memberNext !== null) task.memberNext.memberPrev = task.memberPrev;
+    task.memberPrev = task.memberNext = null;
+  }
+
+  /** Ends the scope: unlinks it, releases its timer. Its members must have left already. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timerId >= 0) this.kernel.releaseScopeTimer(this);
+    if (this.parent !== null) this.parent.removeChild(this);
+  }
+}

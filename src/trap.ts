@@ -1,0 +1,42 @@
+/**
+ * The trap table: every way a task can hand control to the loop. A task suspends by yielding one of
+ * these singletons (from the bottom of an `Operation`); the loop dispatches it in `Kernel.dispatch`,
+ * one handler per kind. Arguments travel in the trap's fields, written immediately before the
+ * `yield`: nothing else can run between the write and the loop's read, and no object is allocated.
+ * @internal
+ */
+import type { TaskImpl } from './task.js';
+
+/**
+ * Withdraws a parked task from whatever it waits on, when cancellation reaches it. Returns true if
+ * the task was withdrawn (it then receives `CancelledError`), false if the wait cannot be abandoned
+ * (the task stays parked until woken, and sees the cancellation at its next checkpoint).
+ */
+export type AbortFn = (task: TaskImpl) => boolean;
+
+export const TRAP_CHECKPOINT = 0; // cancel point + schedule point
+export const TRAP_SCHEDULE = 1;   // schedule point only (after an operation that already happened)
+export const TRAP_SLEEP = 2;      // park until `clock() + ms`
+export const TRAP_PARK = 3;       // park until woken; `abort` undoes the park
+
+export class Trap {
+  /** Milliseconds, for TRAP_SLEEP. */
+  ms = 0;
+  /** How to undo the park, for TRAP_PARK. */
+  abort: AbortFn | null = null;
+  /** What the task waits on, for TRAP_PARK: shown by task dumps and deadlock reports. */
+  reason = '';
+  constructor(readonly kind: number) {}
+}
+
+export const checkpointTrap = new Trap(TRAP_CHECKPOINT);
+export const scheduleTrap = new Trap(TRAP_SCHEDULE);
+export const sleepTrap = new Trap(TRAP_SLEEP);
+export const parkTrap = new Trap(TRAP_PARK);
+
+/** Fills the park trap; the caller yields the result at once. */
+export function parkWith(abort: AbortFn, reason: string): Trap {
+  parkTrap.abort = abort;
+  parkTrap.reason = reason;
+  return parkTrap;
+}
