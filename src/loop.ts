@@ -17,6 +17,13 @@ import { Kernel, maybeRunningKernel } from './kernel.js';
 import { startGenerator } from './spawnable.js';
 import { CANCELLED, FAILED, FINISHED, LIVE, type Operation, type Task, type TaskImpl } from './task.js';
 
+/** A loop cannot be started from inside a task: that task would block every other one. */
+function refuseReentry(what: string): void {
+  if (maybeRunningKernel() !== null) {
+    throw new GiambioError(`${what}() called from inside a running task: start more tasks with createPool() and pool.spawn() instead`);
+  }
+}
+
 /** Longest stretch (real ms) the automatic driver runs tasks before giving the host a turn. */
 const SLICE_MS = 8;
 
@@ -95,6 +102,7 @@ export class EventLoop {
    * error (the original object) once every task has ended.
    */
   run<T, A extends unknown[]>(main: (...args: A) => Operation<T>, ...args: A): Promise<T> {
+    refuseReentry('run');
     return new Promise<T>((resolve, reject) => {
       const root = this.#startRoot('run', main, args);
       this.#settle = (task, outcome) => {
@@ -187,9 +195,7 @@ export class EventLoop {
 
   #startRoot(what: string, main: unknown, args: unknown[]): TaskImpl {
     this.#checkUsable(what === 'run' ? 'run' : 'start');
-    if (maybeRunningKernel() !== null) {
-      throw new GiambioError(`${what}() called from inside a running task: start more tasks with createPool() and pool.spawn() instead`);
-    }
+    refuseReentry(what);
     if (this.#root !== null && this.#root.outcome === LIVE) throw new GiambioError('this loop is already running a root task');
     const gen = startGenerator(what, main, args);
     const name = (main as { name?: string }).name || 'main';
@@ -316,6 +322,7 @@ export class EventLoop {
  * const value = await run(function* () { yield* sleep(10); return 42; });
  */
 export function run<T, A extends unknown[]>(main: (...args: A) => Operation<T>, ...args: A): Promise<T> {
+  refuseReentry('run');
   try {
     return new EventLoop().run(main, ...args);
   } catch (error) {
