@@ -1,9 +1,18 @@
-// ESM + CJS builds of every entry. Shared code lands in one chunk, so giambio and giambio/testing
-// share one kernel. @assemblyscript/loader is bundled in: the package has no runtime dependencies.
+// ESM + CJS builds of every entry. Shared code lands in chunks, so giambio, giambio/testing,
+// giambio/node and giambio/browser share one kernel. @assemblyscript/loader is bundled in: the
+// package has no runtime dependencies. node: built-ins stay external (only giambio/node uses them).
+import { existsSync } from 'node:fs';
 import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 
-const input = { index: 'src/index.ts', testing: 'src/testing.ts' };
+export const entries = {
+  index: 'src/index.ts',
+  testing: 'src/testing.ts',
+  node: 'src/node/index.ts',
+  browser: 'src/browser/index.ts',
+};
+
+const input = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
 
 export default {
   input,

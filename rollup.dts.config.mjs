@@ -1,9 +1,13 @@
 // One bundled declaration file per entry and format: .d.mts for import, .d.cts for require.
+import { existsSync } from 'node:fs';
 import { dts } from 'rollup-plugin-dts';
 
-const entries = ['index', 'testing'];
+const names = ['index', 'testing', 'node', 'browser'].filter((name) => existsSync(`dist/types/${name === 'index' || name === 'testing' ? name : `${name}/index`}.d.ts`));
 
-export default entries.flatMap((name) => [
-  { input: `dist/types/${name}.d.ts`, output: { file: `dist/${name}.d.mts`, format: 'es' }, plugins: [dts()] },
-  { input: `dist/types/${name}.d.ts`, output: { file: `dist/${name}.d.cts`, format: 'es' }, plugins: [dts()] },
-]);
+export default names.flatMap((name) => {
+  const input = `dist/types/${name === 'index' || name === 'testing' ? name : `${name}/index`}.d.ts`;
+  return [
+    { input, output: { file: `dist/${name}.d.mts`, format: 'es' }, plugins: [dts()] },
+    { input, output: { file: `dist/${name}.d.cts`, format: 'es' }, plugins: [dts()] },
+  ];
+});
