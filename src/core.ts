@@ -57,7 +57,9 @@ export function instantiateCore(build: CoreBuild = RELEASE_CORE): CoreExports {
     modules.set(build.base64, module);
   }
   // The loader supplies env.abort, which turns an abort's message pointer into readable text.
-  return instantiateSync<CoreExports>(module, {}).exports as unknown as CoreExports;
+  // Its demangled `exports` wrap every function in a rest-args closure (an array per call), so the
+  // hot path calls the instance's own exports instead.
+  return instantiateSync<CoreExports>(module, {}).instance.exports as unknown as CoreExports;
 }
 
 /**

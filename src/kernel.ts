@@ -14,7 +14,7 @@ import { CancelledError, GiambioError, InternalError, TaskCancelledError } from 
 import { describe } from './describe.js';
 import { CancelScope } from './scope.js';
 import {
-  TaskImpl, type Operation, RESUME_NEXT, RESUME_THROW, RESUME_RETURN, LIVE, FINISHED, FAILED, CANCELLED,
+  TaskImpl, type Operation, RESUME_NEXT, RESUME_THROW, RESUME_RETURN, RESUME_START, LIVE, FINISHED, FAILED, CANCELLED,
 } from './task.js';
 import type { TaskPool } from './pool.js';
 import { Trap, TRAP_CHECKPOINT, TRAP_SCHEDULE, TRAP_SLEEP, TRAP_PARK, sleepTrap, parkTrap, parkWith, checkpointTrap, type AbortFn } from './trap.js';
@@ -39,6 +39,7 @@ export function maybeRunningKernel(): Kernel | null {
 
 /** A sleeping task is withdrawn by waking it: the core disarms its timer then. */
 const abortSleep: AbortFn = () => true;
+abortSleep.reason = 'sleep';
 /** For `sleep(Infinity)` and other waits that only cancellation ends. */
 export const abortAlways: AbortFn = () => true;
 
@@ -97,16 +98,15 @@ export class Kernel {
 
   spawn<T>(gen: Operation<T>, name: string, pool: TaskPool | null, scope: CancelScope | null): TaskImpl<T> {
     const handle = this.core.taskSpawn();
-    const slot = slotOfHandle(handle);
-    const task = new TaskImpl<T>(this, handle, slot, name, gen, pool);
-    this.tasks[slot] = task as TaskImpl;
-    if (scope === null) {
-      // The root task: its own scope is the top of the tree.
-      const rootScope = new CancelScope(this, null, task as TaskImpl, false, null);
-      rootScope.addMember(task as TaskImpl);
-      task.rootScope = rootScope;
-    } else {
-      scope.addMember(task as TaskImpl);
+    const root = scope === null;
+    if (root) scope = new CancelScope(this, null, null, false, null);
+    const task = new TaskImpl<T>(handle, name, gen, scope!);
+    this.tasks[slotOfHandle(handle)] = task as TaskImpl;
+    scope!.addMember(task as TaskImpl);
+    if (root) {
+      // The root task's own scope is the top of the tree.
+      scope!.owner = task as TaskImpl;
+      task.rootScope = scope;
     }
     if (this.debug) task.spawnSite = new Error('spawned here').stack?.split('\n').slice(2).join('\n');
     this.dbg?.onTaskSpawn?.(task);
@@ -155,10 +155,10 @@ export class Kernel {
     let value = task.resumeValue;
     task.resumeMode = RESUME_NEXT;
     task.resumeValue = undefined;
-    if (!task.started) {
-      task.started = true;
+    if (mode === RESUME_START) {
       // Cancelled before its first step: it never runs its body.
-      if (task.scope.effectivelyCancelled) { mode = RESUME_THROW; value = newCancelledError(); }
+      mode = task.scope.effectivelyCancelled ? RESUME_THROW : RESUME_NEXT;
+      if (mode === RESUME_THROW) value = newCancelledError();
     }
     if (mode === RESUME_THROW && value instanceof CancelledError) dbg?.beforeCancel?.(task);
     const gen = task.gen!;
@@ -206,7 +206,6 @@ export class Kernel {
         parkTrap.abort = null;
         if (task.scope.effectivelyCancelled && abort(task)) return this.throwAtTrap(task, newCancelledError());
         task.abort = abort;
-        task.waitReason = parkTrap.reason;
         this.check(this.core.taskPark(task.slot));
         return;
       }
@@ -217,7 +216,6 @@ export class Kernel {
     if (task.scope.effectivelyCancelled) return this.throwAtTrap(task, newCancelledError());
     if (ms === 0) { this.check(this.core.taskYield(task.slot)); return; }
     task.abort = abortSleep;
-    task.waitReason = 'sleep';
     const now = this.clock.now();
     if (this.dbg !== null) { this.dbg.beforeSleep?.(task, ms); task.sleepStart = now; }
     this.check(this.core.taskSleep(task.slot, now + ms));
@@ -245,8 +243,7 @@ export class Kernel {
     this.tasks[task.slot] = undefined;
     task.outcome = outcome;
     task.gen = null;
-    if (outcome === FINISHED) task.resultValue = value;
-    else if (outcome === FAILED) task.errorValue = value;
+    task.value = outcome === CANCELLED ? undefined : value;
     // Close the scopes the task still owns (normally just its root scope; more if it was killed).
     const scope = task.scope;
     scope.removeMember(task);
@@ -257,8 +254,9 @@ export class Kernel {
     const hooks = task.exitHooks;
     if (hooks !== null) { task.exitHooks = null; for (const hook of hooks) hook(task); }
     const joiners = task.joiners;
+    const pool = task.pool; // read while the task is still in the scope tree
     if (joiners !== null) for (let j = joiners.shift(); j !== null; j = joiners.shift()) this.wake(j, undefined);
-    if (task.pool !== null) task.pool.childEnded(task);
+    if (pool !== null) pool.childEnded(task);
     else this.onRootExit?.(task, value);
   }
 
@@ -304,7 +302,7 @@ export class Kernel {
   ensureRootScope(task: TaskImpl): CancelScope {
     if (task.rootScope !== null) return task.rootScope;
     const outer = task.scope;
-    const scope = new CancelScope(this, outer, task, false, task.pool);
+    const scope = new CancelScope(this, outer, task, false, outer.pool);
     outer.removeMember(task);
     scope.addMember(task);
     task.rootScope = scope;
@@ -368,7 +366,6 @@ export class Kernel {
         this.check(this.core.taskWake(task.id));
         task.abort = null;
       }
-      task.started = true;
       task.resumeMode = RESUME_RETURN;
       task.resumeValue = undefined;
     }

@@ -24,6 +24,9 @@ function refuseReentry(what: string): void {
   }
 }
 
+/** Rounds of steps loop.close() lets cancelled tasks run before ending them with `return`. */
+const CLOSE_PATIENCE = 100;
+
 /** Longest stretch (real ms) the automatic driver runs tasks before giving the host a turn. */
 const SLICE_MS = 8;
 
@@ -164,9 +167,11 @@ export class EventLoop {
     const root = this.#root;
     if (root !== null && root.outcome === LIVE && kernel.failure === null) {
       root.cancel();
+      // Cooperative tasks end within a few rounds; after CLOSE_PATIENCE rounds the rest are killed.
       for (let round = 0; root.outcome === LIVE && round < 10_000; round++) {
         kernel.expire(kernel.clock.now());
-        if (kernel.runReady() === 0 && !kernel.wakeBlockedWaiters()) kernel.killAll();
+        const ran = kernel.runReady();
+        if ((ran === 0 && !kernel.wakeBlockedWaiters()) || round >= CLOSE_PATIENCE) kernel.killAll();
       }
     }
     this.#closed = true;
@@ -237,7 +242,7 @@ export class EventLoop {
     const settle = this.#settle;
     this.#settle = null;
     this.#stopDriver();
-    if (settle !== null) settle({ outcome: FAILED, errorValue: failure } as TaskImpl, undefined);
+    if (settle !== null) settle({ outcome: FAILED, errorValue: failure } as unknown as TaskImpl, undefined);
     return failure;
   }
 

@@ -41,20 +41,26 @@ export class TaskPool {
    * scheduling point. @throws {GiambioError} if the pool has exited.
    */
   spawn<R, A extends unknown[]>(fn: (...args: A) => Operation<R>, ...args: A): Task<R> {
-    return this.spawnWith({}, fn, ...args);
+    return this.#spawn(undefined, fn, args);
   }
 
   /** `spawn` with options (a name). */
   spawnWith<R, A extends unknown[]>(options: SpawnOptions, fn: (...args: A) => Operation<R>, ...args: A): Task<R> {
-    if (this.#closed) throw new GiambioError('cannot spawn into a pool that has exited');
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`Expected spawn options to be an object, got ${describe(options)}`);
     }
+    if (options.name !== undefined && typeof options.name !== 'string') {
+      throw new TypeError(`Expected \`name\` to be a string, got ${describe(options.name)}`);
+    }
+    return this.#spawn(options.name, fn, args);
+  }
+
+  #spawn<R, A extends unknown[]>(name: string | undefined, fn: (...args: A) => Operation<R>, args: A): Task<R> {
+    if (this.#closed) throw new GiambioError('cannot spawn into a pool that has exited');
     if (this.kernel.failure !== null) throw this.kernel.failure;
     const gen = startGenerator<R>('pool.spawn', fn, args);
-    const name = options.name ?? ((fn as { name?: string }).name || 'anonymous');
     this.live++;
-    return this.kernel.spawn(gen, name, this, this.scope);
+    return this.kernel.spawn(gen, name ?? (fn.name || 'anonymous'), this, this.scope);
   }
 
   /** Cancels the body and every child. The pool then exits normally (it absorbs its own cancellation). */

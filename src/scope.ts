@@ -35,7 +35,7 @@ export class CancelScope {
     readonly kernel: Kernel,
     public parent: CancelScope | null,
     /** The task that opened the scope (its members may include others: a pool's children). */
-    readonly owner: TaskImpl | null,
+    public owner: TaskImpl | null,
     /** Outer cancellation does not reach inside. */
     readonly shield: boolean,
     /** The pool this scope belongs to, if it is a pool's (or a task's root scope's pool). */

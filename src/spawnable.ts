@@ -9,7 +9,11 @@ export function isGenerator(value: unknown): value is Operation<unknown> {
 }
 
 /** Calls `fn(...args)` and returns the generator, or throws a TypeError that says what went wrong. */
+const GeneratorFunction = Object.getPrototypeOf(function* () { /* a generator function */ }).constructor;
+
 export function startGenerator<T>(what: string, fn: unknown, args: unknown[]): Operation<T> {
+  // The common case, checked cheaply: a real generator function always returns a generator.
+  if (fn instanceof GeneratorFunction) return (fn as (...a: unknown[]) => Operation<T>)(...args);
   if (typeof fn !== 'function') {
     if (isGenerator(fn)) {
       throw new TypeError(

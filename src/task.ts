@@ -7,7 +7,7 @@ import type { CancelScope } from './scope.js';
 import type { TaskPool } from './pool.js';
 import type { WaitQueue } from './wait-queue.js';
 import type { AbortFn } from './trap.js';
-import { STATE_READY, STATE_RUNNING, STATE_PARKED } from './core-constants.js';
+import { STATE_READY, STATE_RUNNING, STATE_PARKED, SLOT_LIMIT } from './core-constants.js';
 
 /** What a task `yield*`s: a generator whose yields are the loop's traps and whose return is `T`. */
 export type Operation<T> = Generator<unknown, T, unknown>;
@@ -42,58 +42,105 @@ export interface Task<T = unknown> {
 export const RESUME_NEXT = 0;
 export const RESUME_THROW = 1;
 export const RESUME_RETURN = 2;
+/** Not started yet: the first resume is `next()`, unless the task was cancelled before it. */
+export const RESUME_START = 3;
 
 export const LIVE = 0;
 export const FINISHED = 1;
 export const FAILED = 2;
 export const CANCELLED = 3;
+/** `mode` values at or above this mean the task ended with outcome `mode - ENDED_BASE`. */
+const ENDED_BASE = 8;
+const SLOT_MASK = SLOT_LIMIT - 1;
 
-/** @internal */
+/** Rarely used per-task state, allocated on first use so an idle task stays small. @internal */
+class TaskExtra {
+  rootScope: CancelScope | null = null;
+  joiners: WaitQueue | null = null;
+  exitHooks: Array<(task: TaskImpl) => void> | null = null;
+  spawnSite: string | undefined = undefined;
+  /** Clock time the current sleep began (debugger's afterSleep), NaN when not sleeping. */
+  sleepStart = NaN;
+}
+
+/**
+ * @internal
+ * Discussion: a suspended task costs its generator plus this record, so the record is kept to 13
+ * fields (Node has 8-byte fields: ~128 bytes). Fields that are never needed at the same time share
+ * a slot (`mode`: resume mode while alive, outcome once ended; `value`: the value a wait brings or
+ * the resume value while alive, the result or error once ended); what can be derived is derived
+ * (`slot` from `id`, `kernel` and `pool` from the scope tree); rare state lives in `extra`.
+ */
 export class TaskImpl<T = unknown> implements Task<T> {
   /** The generator; null once the task ended (so it can be collected). */
   gen: Operation<T> | null;
   /** Innermost cancel scope: the task is one of its members. */
-  scope!: CancelScope;
-  /** The task's own scope, created when first needed (cancel(), or a nested scope). */
-  rootScope: CancelScope | null = null;
+  scope: CancelScope;
   memberPrev: TaskImpl | null = null;
   memberNext: TaskImpl | null = null;
-
-  resumeMode = RESUME_NEXT;
-  resumeValue: unknown = undefined;
+  /** RESUME_* while alive (RESUME_START before the first step); ENDED_BASE + outcome once ended. */
+  mode = RESUME_START;
+  /** See the class comment: wait value / resume value while alive, result or error once ended. */
+  value: unknown = undefined;
   /** Set while parked: how to withdraw the task. Null when not parked. */
   abort: AbortFn | null = null;
-  waitReason = '';
-  started = false;
-  outcome = LIVE;
-  /** Clock time the current sleep began (for debugger's afterSleep), NaN when not sleeping. */
-  sleepStart = NaN;
-
   waitList: WaitQueue | null = null;
   waitPrev: TaskImpl | null = null;
   waitNext: TaskImpl | null = null;
-  /** What a parked task brings or receives through its wait (a put's item, a handed-over value). */
-  waitValue: unknown = undefined;
-
-  resultValue: T | undefined = undefined;
-  errorValue: unknown = undefined;
-  /** Tasks parked in join(), created on first join. */
-  joiners: WaitQueue | null = null;
-  /** Called once when the task ends (locks it holds, host resources). */
-  exitHooks: Array<(task: TaskImpl) => void> | null = null;
-  /** Where it was spawned, with `debug: true`. */
-  spawnSite: string | undefined = undefined;
+  extra: TaskExtra | null = null;
 
   constructor(
-    readonly kernel: Kernel,
     readonly id: number,
-    readonly slot: number,
     readonly name: string,
     gen: Operation<T>,
-    readonly pool: TaskPool | null,
+    /** The scope the task starts in (its pool's, or its own for a root task). */
+    scope: CancelScope,
   ) {
     this.gen = gen;
+    this.scope = scope;
   }
+
+  /** The core slot (the low bits of the handle; `&` is exact for handles below 2^53). */
+  get slot(): number { return this.id & SLOT_MASK; }
+  get kernel(): Kernel { return this.scope.kernel; }
+  /** The pool the task belongs to: the first scope up the tree that another task opened. */
+  get pool(): TaskPool | null {
+    for (let s: CancelScope | null = this.scope; s !== null; s = s.parent) if (s.owner !== this) return s.pool;
+    return null;
+  }
+  get outcome(): number { return this.mode >= ENDED_BASE ? this.mode - ENDED_BASE : LIVE; }
+  set outcome(outcome: number) { this.mode = ENDED_BASE + outcome; }
+  get resumeMode(): number { return this.mode; }
+  set resumeMode(mode: number) { this.mode = mode; }
+  get resumeValue(): unknown { return this.value; }
+  set resumeValue(value: unknown) { this.value = value; }
+  /** What a parked task brings or receives through its wait (a put's item, a handed-over value). */
+  get waitValue(): unknown { return this.value; }
+  set waitValue(value: unknown) { this.value = value; }
+  /** What the task waits on, while parked: shown by task dumps and deadlock reports. */
+  get waitReason(): string { return this.abort === null ? '' : this.abort.reason ?? 'unknown'; }
+  get started(): boolean { return this.mode !== RESUME_START; }
+
+  private more(): TaskExtra {
+    return (this.extra ??= new TaskExtra());
+  }
+
+  /** The task's own scope, created when first needed (cancel(), or a nested scope). */
+  get rootScope(): CancelScope | null { return this.extra === null ? null : this.extra.rootScope; }
+  set rootScope(scope: CancelScope | null) { this.more().rootScope = scope; }
+  /** Tasks parked in join(), created on first join. */
+  get joiners(): WaitQueue | null { return this.extra === null ? null : this.extra.joiners; }
+  set joiners(queue: WaitQueue | null) { this.more().joiners = queue; }
+  /** Called once when the task ends (locks it holds, host resources). */
+  get exitHooks(): Array<(task: TaskImpl) => void> | null { return this.extra === null ? null : this.extra.exitHooks; }
+  set exitHooks(hooks: Array<(task: TaskImpl) => void> | null) { this.more().exitHooks = hooks; }
+  /** Where it was spawned, with `debug: true`. */
+  get spawnSite(): string | undefined { return this.extra?.spawnSite; }
+  set spawnSite(site: string | undefined) { this.more().spawnSite = site; }
+  get sleepStart(): number { return this.extra === null ? NaN : this.extra.sleepStart; }
+  set sleepStart(ms: number) { if (this.extra !== null || ms === ms) this.more().sleepStart = ms; }
+  get resultValue(): T | undefined { return this.outcome === FINISHED ? this.value as T : undefined; }
+  get errorValue(): unknown { return this.outcome === FAILED ? this.value : undefined; }
 
   get state(): TaskState {
     switch (this.outcome) {

@@ -12,7 +12,10 @@ import type { TaskImpl } from './task.js';
  * the task was withdrawn (it then receives `CancelledError`), false if the wait cannot be abandoned
  * (the task stays parked until woken, and sees the cancellation at its next checkpoint).
  */
-export type AbortFn = (task: TaskImpl) => boolean;
+export type AbortFn = ((task: TaskImpl) => boolean) & {
+  /** What a task parked with this abort waits on (set by parkWith): for dumps and deadlock reports. */
+  reason?: string;
+};
 
 export const TRAP_CHECKPOINT = 0; // cancel point + schedule point
 export const TRAP_SCHEDULE = 1;   // schedule point only (after an operation that already happened)
@@ -24,8 +27,6 @@ export class Trap {
   ms = 0;
   /** How to undo the park, for TRAP_PARK. */
   abort: AbortFn | null = null;
-  /** What the task waits on, for TRAP_PARK: shown by task dumps and deadlock reports. */
-  reason = '';
   constructor(readonly kind: number) {}
 }
 
@@ -37,6 +38,8 @@ export const parkTrap = new Trap(TRAP_PARK);
 /** Fills the park trap; the caller yields the result at once. */
 export function parkWith(abort: AbortFn, reason: string): Trap {
   parkTrap.abort = abort;
-  parkTrap.reason = reason;
+  // The reason rides on the abort function (one per primitive and operation), so a parked task
+  // needs no field of its own for it.
+  if (abort.reason !== reason) abort.reason = reason;
   return parkTrap;
 }

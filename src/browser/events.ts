@@ -1,0 +1,167 @@
+/**
+ * Events of any EventTarget (DOM elements, window, AbortSignal, WebSocket, …) as Operations:
+ * `once` waits for one event; `on` opens a stream that buffers events until a task takes them.
+ *
+ * Discussion: a stream's listener is added when `on` is called, not at the first `next()`, so no
+ * event between the two is missed. It is removed by `close()`, and at the latest when the task that
+ * opened it ends — however it ends — so a cancelled scope never leaves a listener behind.
+ */
+import { describe } from '../describe.js';
+import { EndOfChannel } from '../errors.js';
+import { newCancelledError, runningKernel } from '../kernel.js';
+import type { Operation, TaskImpl } from '../task.js';
+import { parkWith, scheduleTrap } from '../trap.js';
+import { WaitQueue } from '../wait-queue.js';
+import { waitForHost } from './host-wait.js';
+
+export interface EventOptions {
+  /** Call `preventDefault()` on each event inside the listener (afterwards it would be too late). */
+  preventDefault?: boolean;
+  /** Listen in the capture phase. */
+  capture?: boolean;
+}
+
+function checkTarget(what: string, target: unknown, type: unknown): void {
+  if (typeof target !== 'object' || target === null || typeof (target as EventTarget).addEventListener !== 'function') {
+    throw new TypeError(`Expected ${what}'s \`target\` to be an EventTarget, got ${describe(target)}`);
+  }
+  if (typeof type !== 'string') throw new TypeError(`Expected ${what}'s \`type\` to be an event type string, got ${describe(type)}`);
+}
+
+/**
+ * Waits for the next `type` event on `target` and returns it. The listener is removed when the
+ * event comes or the task is cancelled.
+ * @example
+ * import { once } from 'giambio/browser';
+ * const click = yield* once(button, 'click');
+ */
+export function* once<E extends Event = Event>(target: EventTarget, type: string, options: EventOptions = {}): Operation<E> {
+  checkTarget('once()', target, type);
+  const capture = options.capture ?? false;
+  return yield* waitForHost<E>('once()', `event ${type}`, (settle) => {
+    const listener = (event: Event): void => {
+      if (options.preventDefault === true) event.preventDefault();
+      target.removeEventListener(type, listener, capture);
+      settle.resolve(event as E);
+    };
+    target.addEventListener(type, listener, capture);
+    return () => target.removeEventListener(type, listener, capture);
+  });
+}
+
+/** Streams opened by each task, closed when it ends. */
+const openedBy = new WeakMap<TaskImpl, Set<EventStream<Event>>>();
+
+function closeAll(task: TaskImpl): void {
+  const streams = openedBy.get(task);
+  if (streams === undefined) return;
+  openedBy.delete(task);
+  for (const stream of streams) stream.close();
+}
+
+/** The events of one type on one target, in arrival order. Made by `on()`. */
+export class EventStream<E extends Event = Event> {
+  readonly #target: EventTarget;
+  readonly #type: string;
+  readonly #capture: boolean;
+  readonly #preventDefault: boolean;
+  readonly #owner: TaskImpl;
+  /** Events that came while no task was waiting. */
+  readonly #buffer: E[] = [];
+  /** Tasks parked in next(), oldest first; each counts in its kernel's hostWaits. */
+  readonly #waiters = new WaitQueue();
+  #closed = false;
+
+  /** @internal */
+  constructor(owner: TaskImpl, target: EventTarget, type: string, options: EventOptions) {
+    this.#owner = owner;
+    this.#target = target;
+    this.#type = type;
+    this.#capture = options.capture ?? false;
+    this.#preventDefault = options.preventDefault ?? false;
+    target.addEventListener(type, this.#listener, this.#capture);
+  }
+
+  readonly #listener = (event: Event): void => {
+    if (this.#preventDefault) event.preventDefault();
+    const waiter = this.#waiters.shift();
+    if (waiter === null) { this.#buffer.push(event as E); return; }
+    waiter.kernel.hostWaits--;
+    waiter.kernel.wake(waiter, event);
+  };
+
+  readonly #abortNext = (task: TaskImpl): boolean => {
+    if (!this.#waiters.remove(task)) return false;
+    task.kernel.hostWaits--;
+    return true;
+  };
+
+  /**
+   * Returns the oldest event not yet taken, waiting for one if there is none. Always a checkpoint.
+   * @throws {EndOfChannel} once the stream is closed and its buffered events are taken.
+   */
+  *next(): Operation<E> {
+    const kernel = runningKernel('EventStream.next()');
+    const me = kernel.current!;
+    if (me.scope.effectivelyCancelled) throw newCancelledError();
+    if (this.#buffer.length > 0) {
+      const event = this.#buffer.shift()!;
+      yield scheduleTrap;
+      return event;
+    }
+    if (this.#closed) throw new EndOfChannel(`the ${this.#type} event stream is closed`);
+    this.#waiters.push(me);
+    kernel.hostWaits++;
+    return (yield parkWith(this.#abortNext, `event ${this.#type}`)) as E;
+  }
+
+  /** Events received and not yet taken. */
+  get buffered(): number {
+    return this.#buffer.length;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Removes the listener. Buffered events can still be taken; then `next()` raises `EndOfChannel`,
+   * as it does at once for tasks waiting now. Safe to call twice.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#target.removeEventListener(this.#type, this.#listener, this.#capture);
+    openedBy.get(this.#owner)?.delete(this as unknown as EventStream<Event>);
+    for (let t = this.#waiters.shift(); t !== null; t = this.#waiters.shift()) {
+      t.kernel.hostWaits--;
+      t.kernel.wakeThrow(t, new EndOfChannel(`the ${this.#type} event stream was closed`));
+    }
+  }
+}
+
+/**
+ * Starts listening for `type` events on `target`; take them with `yield* stream.next()`. The
+ * listener is removed by `stream.close()`, or when the calling task ends.
+ * @example
+ * import { on } from 'giambio/browser';
+ * const clicks = on(button, 'click');
+ * try {
+ *   for (;;) handle(yield* clicks.next());
+ * } finally {
+ *   clicks.close();
+ * }
+ */
+export function on<E extends Event = Event>(target: EventTarget, type: string, options: EventOptions = {}): EventStream<E> {
+  checkTarget('on()', target, type);
+  const owner = runningKernel('on()').current!;
+  const stream = new EventStream<E>(owner, target, type, options);
+  let streams = openedBy.get(owner);
+  if (streams === undefined) {
+    streams = new Set();
+    openedBy.set(owner, streams);
+    owner.onExit(closeAll);
+  }
+  streams.add(stream as unknown as EventStream<Event>);
+  return stream;
+}

@@ -1,0 +1,114 @@
+/**
+ * fetch as an Operation: the request is aborted (AbortController) when cancellation reaches the
+ * waiting task, and the body readers (`readText`, `readJson`, `readBytes`) cancel the body stream
+ * the same way, so `withTimeout` bounds a whole request, headers and body.
+ *
+ * Discussion: a signal in `init` is honoured too; the two are combined, and aborting the caller's
+ * signal rejects with its reason exactly as plain `fetch` would. Cancellation is not an error of
+ * the request: the task gets `CancelledError`, and the abandoned promise's rejection is swallowed.
+ */
+import { describe } from '../describe.js';
+import { newCancelledError } from '../kernel.js';
+import type { Operation } from '../task.js';
+import { waitForHost } from './host-wait.js';
+
+/**
+ * The controller behind each Response this module fetched. Cancelling the body stream alone does
+ * not end the HTTP request in every browser (Firefox keeps the connection), aborting it does.
+ */
+const controllers = new WeakMap<Response, AbortController>();
+
+/** Aborts `controller` when `signal` aborts, with its reason. */
+function follow(signal: AbortSignal, controller: AbortController): void {
+  if (signal.aborted) controller.abort(signal.reason);
+  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true, signal: controller.signal });
+}
+
+function urlOf(input: RequestInfo | URL): string {
+  if (typeof input === 'string') return input;
+  if (input instanceof URL) return input.href;
+  return (input as Request).url;
+}
+
+/**
+ * Fetches `input` like the global `fetch`, parking the task until the response headers arrive.
+ * Cancelling the task aborts the request.
+ * @example
+ * import { fetch, readJson } from 'giambio/browser';
+ * const user = yield* withTimeout(2000, function* () {
+ *   const response = yield* fetch('/api/user');
+ *   return yield* readJson(response);
+ * });
+ * @throws {TypeError} from fetch itself (network error, bad URL), or the reason of `init.signal`.
+ */
+export function* fetch(input: RequestInfo | URL, init?: RequestInit): Operation<Response> {
+  if (init !== undefined && (typeof init !== 'object' || init === null)) {
+    throw new TypeError(`Expected fetch \`init\` to be an object, got ${describe(init)}`);
+  }
+  const controller = new AbortController();
+  return yield* waitForHost<Response>('fetch()', `fetch ${urlOf(input)}`, (settle) => {
+    const userSignal = init?.signal ?? null;
+    // The link stays while the body is read: aborting the caller's signal later aborts the body too.
+    if (userSignal !== null) follow(userSignal, controller);
+    globalThis.fetch(input, { ...init, signal: controller.signal }).then((response) => {
+      controllers.set(response, controller);
+      settle.resolve(response);
+    }, settle.reject);
+    return () => controller.abort(newCancelledError('the fetch was cancelled'));
+  });
+}
+
+/** Reads a body to the end through its reader; cancelling the task cancels the stream. */
+function* readAll(response: Response, what: string): Operation<Uint8Array> {
+  if (!(typeof Response === 'function' && response instanceof Response)) {
+    throw new TypeError(`Expected ${what}'s argument to be a Response, got ${describe(response)}`);
+  }
+  const body = response.body;
+  if (body === null) return yield* waitForHost(what, 'read body', (settle) => { settle.resolve(new Uint8Array(0)); return () => {}; });
+  if (body.locked || response.bodyUsed) throw new TypeError(`${what}: the response body was already read`);
+  return yield* waitForHost<Uint8Array>(what, `read body of ${response.url}`, (settle) => {
+    const reader = body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const pump = (): void => {
+      reader.read().then(({ done, value }) => {
+        if (done) { settle.resolve(concat(chunks, size)); return; }
+        chunks.push(value);
+        size += value.byteLength;
+        pump();
+      }, settle.reject);
+    };
+    pump();
+    return () => {
+      const reason = newCancelledError('the body read was cancelled');
+      controllers.get(response)?.abort(reason);
+      reader.cancel(reason).catch(() => {});
+    };
+  });
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) { out.set(chunk, offset); offset += chunk.byteLength; }
+  return out;
+}
+
+/** Reads the whole body as bytes. Cancellable: the body stream is cancelled. */
+export function readBytes(response: Response): Operation<Uint8Array> {
+  return readAll(response, 'readBytes()');
+}
+
+/** Reads the whole body as UTF-8 text. Cancellable: the body stream is cancelled. */
+export function* readText(response: Response): Operation<string> {
+  return new TextDecoder().decode(yield* readAll(response, 'readText()'));
+}
+
+/**
+ * Reads the whole body and parses it as JSON. Cancellable: the body stream is cancelled.
+ * @throws {SyntaxError} if the body is not JSON.
+ */
+export function* readJson<T = unknown>(response: Response): Operation<T> {
+  return JSON.parse(new TextDecoder().decode(yield* readAll(response, 'readJson()'))) as T;
+}

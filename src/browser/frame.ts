@@ -1,0 +1,24 @@
+/**
+ * nextFrame: wait for the browser's next animation frame (requestAnimationFrame), the place for
+ * DOM writes that should land in one paint. Cancelling the task cancels the frame request.
+ */
+import type { Operation } from '../task.js';
+import { waitForHost } from './host-wait.js';
+
+/**
+ * Waits until the next frame is about to be painted and returns its timestamp (ms, on the
+ * `performance.now()` clock). Browsers pause frames in hidden tabs: so does this.
+ * @example
+ * import { nextFrame } from 'giambio/browser';
+ * for (;;) { const t = yield* nextFrame(); draw(t); }
+ * @throws {TypeError} where there is no requestAnimationFrame (workers without it, Node).
+ */
+export function* nextFrame(): Operation<number> {
+  if (typeof requestAnimationFrame !== 'function') {
+    throw new TypeError('nextFrame() needs requestAnimationFrame, which this environment does not have');
+  }
+  return yield* waitForHost<number>('nextFrame()', 'animation frame', (settle) => {
+    const id = requestAnimationFrame(settle.resolve);
+    return () => cancelAnimationFrame(id);
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * The one way browser operations wait: park the current task on a host callback. Everything in
+ * giambio/browser (fetch, WebSocket, events, frames) is a `waitForHost` with a start function that
+ * registers the callback and returns how to undo it.
+ *
+ * Invariant: while the task is parked here, it counts once in `kernel.hostWaits` (so a virtual
+ * clock never jumps past real I/O); the count is dropped exactly once, on wake or on abort.
+ * @internal
+ */
+import { newCancelledError, runningKernel } from '../kernel.js';
+import { parkWith, scheduleTrap } from '../trap.js';
+import type { Operation } from '../task.js';
+
+/** Ends a host wait. Only the first call of either takes effect; later calls are ignored. */
+export interface HostSettle<T> {
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Starts the host operation and returns its undo (remove the listener, abort the request, …),
+ * called if cancellation reaches the task first. It may settle synchronously.
+ */
+export type HostStart<T> = (settle: HostSettle<T>) => () => void;
+
+const WAITING = 0;   // started, not settled, task not parked yet
+const PARKED = 1;    // task parked, counted in hostWaits
+const SETTLED = 2;   // the callback came (or the wait was aborted): later calls are ignored
+
+/**
+ * Starts `start` and parks the calling task until it settles. Always a checkpoint: a cancelled
+ * task raises `CancelledError` before anything starts.
+ * @param what The public name, for the error outside a task ("fetch()").
+ * @param reason What the task waits on, for task dumps ("fetch https://…").
+ */
+export function* waitForHost<T>(what: string, reason: string, start: HostStart<T>): Operation<T> {
+  const kernel = runningKernel(what);
+  const me = kernel.current!;
+  if (me.scope.effectivelyCancelled) throw newCancelledError();
+  let state = WAITING;
+  let ok = true;
+  let early: unknown;
+  const finish = (success: boolean, value: unknown): void => {
+    if (state === SETTLED) return;
+    const wasParked = state === PARKED;
+    state = SETTLED;
+    if (!wasParked) { ok = success; early = value; return; }
+    kernel.hostWaits--;
+    if (success) kernel.wake(me, value); else kernel.wakeThrow(me, value);
+  };
+  const undo = start({ resolve: (value) => finish(true, value), reject: (error) => finish(false, error) });
+  if (state === SETTLED) {
+    // Settled synchronously: still a schedule point, and the outcome is never lost to a cancel.
+    yield scheduleTrap;
+    if (!ok) throw early;
+    return early as T;
+  }
+  state = PARKED;
+  kernel.hostWaits++;
+  const abort = (): boolean => {
+    if (state !== PARKED) return false;
+    state = SETTLED;
+    kernel.hostWaits--;
+    undo();
+    return true;
+  };
+  return (yield parkWith(abort, reason)) as T;
+}

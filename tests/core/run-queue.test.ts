@@ -1,0 +1,76 @@
+// The run queue: FIFO of READY slots, a ring buffer that doubles from 256 entries.
+import { describe, expect, it } from 'vitest';
+import { OK, STATE_READY, STATE_RUNNING, slotOfHandle } from '../../src/core-constants.js';
+import { BUILDS, drain, spawnRunning } from './helpers.js';
+
+describe.each(BUILDS)('the run queue ($build build)', ({ make }) => {
+  it('runNext on an empty queue returns -1', () => {
+    const core = make();
+    expect(core.readyCount()).toBe(0);
+    expect(core.runNext()).toBe(-1);
+  });
+
+  it('spawned tasks run in spawn order', () => {
+    const core = make();
+    const handles = [0, 1, 2, 3, 4].map(() => core.taskSpawn());
+    expect(core.readyCount()).toBe(5);
+    expect(drain(core)).toEqual(handles.map(slotOfHandle));
+    expect(core.readyCount()).toBe(0);
+    for (const h of handles) expect(core.taskState(h)).toBe(STATE_RUNNING);
+  });
+
+  it('a yielding task goes to the back of the queue', () => {
+    const core = make();
+    const [a, b, c] = [core.taskSpawn(), core.taskSpawn(), core.taskSpawn()].map(slotOfHandle) as [number, number, number];
+    expect(core.runNext()).toBe(a);
+    expect(core.taskYield(a)).toBe(OK);
+    expect(drain(core)).toEqual([b, c, a]);
+  });
+
+  it('woken tasks queue in wake order behind tasks already READY', () => {
+    const core = make();
+    const parked = [0, 1, 2].map(() => {
+      const task = spawnRunning(core);
+      expect(core.taskPark(task.slot)).toBe(OK);
+      return task;
+    });
+    const ready = slotOfHandle(core.taskSpawn());
+    expect(core.taskWake(parked[2]!.handle)).toBe(OK);
+    expect(core.taskWake(parked[0]!.handle)).toBe(OK);
+    expect(drain(core)).toEqual([ready, parked[2]!.slot, parked[0]!.slot]);
+    expect(core.taskState(parked[1]!.handle)).not.toBe(STATE_READY);
+  });
+
+  it('10,000 tasks grow the queue past its initial capacity and still run in FIFO order', () => {
+    const core = make();
+    const handles = Array.from({ length: 10_000 }, () => core.taskSpawn());
+    expect(core.readyCount()).toBe(10_000);
+    expect(core.liveTasks()).toBe(10_000);
+    expect(drain(core)).toEqual(handles.map(slotOfHandle));
+  });
+
+  it('the queue keeps FIFO order when it grows while its ring has wrapped around', () => {
+    const core = make();
+    // Fill 200 of the first 256 entries, take 100 off the front, then push past the capacity:
+    // the ring wraps, and the growth must unwrap it in order.
+    const first = Array.from({ length: 200 }, () => slotOfHandle(core.taskSpawn()));
+    const taken = first.slice(0, 100);
+    for (const slot of taken) expect(core.runNext()).toBe(slot);
+    const more = Array.from({ length: 300 }, () => slotOfHandle(core.taskSpawn()));
+    expect(core.readyCount()).toBe(400);
+    expect(drain(core)).toEqual([...first.slice(100), ...more]);
+  });
+
+  it('a task cycling through yield many times keeps its place relative to the others', () => {
+    const core = make();
+    const slots = [0, 1, 2].map(() => slotOfHandle(core.taskSpawn()));
+    const order: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const slot = core.runNext();
+      order.push(slot);
+      expect(core.taskYield(slot)).toBe(OK);
+    }
+    expect(order).toEqual(Array.from({ length: 3000 }, (_, i) => slots[i % 3]));
+    expect(core.readyCount()).toBe(3);
+  });
+});

@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { EventLoop } from '../../src/loop.js';
+import { checkpoint, clock, sleep } from '../../src/operations.js';
+import { createPool } from '../../src/pool.js';
+import { GiambioError } from '../../src/errors.js';
+import { MockClock, runVirtual, waitAllTasksBlocked } from '../../src/testing.js';
+import type { Debugger } from '../../src/debugger.js';
+import type { Task } from '../../src/task.js';
+import { DEBUG_CORE } from '../../src/core-debug.js';
+import { expectCoreEmpty, runChecked, virtualLoop } from '../helpers.js';
+
+function tracer(trace: string[]): Debugger {
+  const n = (t: Task) => t.name;
+  return {
+    onStart: () => trace.push('onStart'),
+    onExit: () => trace.push('onExit'),
+    onTaskSpawn: (t) => trace.push(`spawn ${n(t)}`),
+    onTaskExit: (t) => trace.push(`exit ${n(t)}`),
+    beforeTaskStep: (t) => trace.push(`before ${n(t)}`),
+    afterTaskStep: (t) => trace.push(`after ${n(t)}`),
+    beforeSleep: (t, ms) => trace.push(`beforeSleep ${n(t)} ${ms}`),
+    afterSleep: (t, ms) => trace.push(`afterSleep ${n(t)} ${ms}`),
+    beforeCancel: (t) => trace.push(`beforeCancel ${n(t)}`),
+    afterCancel: (t) => trace.push(`afterCancel ${n(t)}`),
+    onExceptionRaised: (t, e) => trace.push(`raised ${n(t)} ${(e as Error).message}`),
+  };
+}
+
+describe('debugger hooks', () => {
+  it('fire exactly once each, in order, for a two-child program', async () => {
+    const trace: string[] = [];
+    await runChecked(function* main() {
+      try {
+        yield* createPool(function* (pool) {
+          pool.spawn(function* child() { yield* sleep(1000); });
+          pool.spawn(function* child1() { yield* sleep(500); throw new Error('rip'); });
+        });
+      } catch { /* expected */ }
+    }, { debugger: tracer(trace) });
+    expect(trace).toEqual([
+      'onStart', 'spawn main',
+      'before main', 'spawn child', 'spawn child1', 'after main',
+      'before child', 'beforeSleep child 1000', 'after child',
+      'before child1', 'beforeSleep child1 500', 'after child1',
+      'afterSleep child1 500', 'before child1', 'after child1', 'raised child1 rip', 'exit child1',
+      'before child', 'beforeCancel child', 'after child', 'afterCancel child', 'exit child',
+      'before main', 'after main', 'exit main', 'onExit',
+    ]);
+  });
+
+  it('beforeIo and afterIo bracket each wait for the host', async () => {
+    const trace: string[] = [];
+    await new EventLoop({ debugger: { beforeIo: (ms) => trace.push(`beforeIo ${ms > 0}`), afterIo: (ms) => trace.push(`afterIo ${ms >= 0}`) } })
+      .run(function* () { yield* sleep(5); });
+    expect(trace).toEqual(['beforeIo true', 'afterIo true']);
+  });
+});
+
+describe('manual stepping', () => {
+  it('start queues the root without running it; step runs each ready task once', () => {
+    const clockSource = new MockClock();
+    const loop = new EventLoop({ clock: clockSource, core: DEBUG_CORE });
+    const events: string[] = [];
+    const root = loop.start(function* main() {
+      events.push('main 1');
+      yield* createPool(function* (pool) {
+        pool.spawn(function* child() { events.push('child'); yield* sleep(10); events.push('child woke'); });
+      });
+      events.push('main done');
+      return 'result';
+    });
+    expect(events).toEqual([]);
+    expect(root.state).toBe('ready');
+    expect(loop.step()).toBe(1);           // main runs, spawns, yields at pool exit
+    expect(events).toEqual(['main 1']);
+    loop.runUntilIdle();
+    expect(events).toEqual(['main 1', 'child']);
+    expect(loop.nextDeadline()).toBe(10);
+    expect(loop.done).toBe(false);
+    clockSource.jump(10);
+    loop.runUntilIdle();
+    expect(loop.done).toBe(true);
+    expect(root.result).toBe('result');
+    expect(events).toEqual(['main 1', 'child', 'child woke', 'main done']);
+    expectCoreEmpty(loop);
+  });
+
+  it('close() mid-run cancels what is left and runs the finally blocks', () => {
+    const loop = new EventLoop({ clock: new MockClock(), core: DEBUG_CORE });
+    const events: string[] = [];
+    const root = loop.start(function* () {
+      try {
+        yield* createPool(function* (pool) {
+          pool.spawn(function* () { try { yield* sleep(Infinity); } finally { events.push('child finally'); } });
+          yield* sleep(100);
+        });
+      } finally { events.push('main finally'); }
+    });
+    loop.runUntilIdle();
+    loop.close();
+    expect(events).toEqual(['child finally', 'main finally']);
+    expect(root.state).toBe('cancelled');
+    expectCoreEmpty(loop);
+    expect(() => loop.step()).toThrow(GiambioError);
+  });
+
+  it('close() ends tasks that ignore cancellation with return, running their finally', () => {
+    const loop = new EventLoop({ clock: new MockClock(), core: DEBUG_CORE });
+    let cleaned = false;
+    loop.start(function* () {
+      try {
+        for (;;) { try { yield* sleep(1); } catch { /* ignores cancellation */ } }
+      } finally { cleaned = true; }
+    });
+    loop.step();
+    loop.close();
+    expect(cleaned).toBe(true);
+    expectCoreEmpty(loop);
+  });
+
+  it('step() from inside a task is refused', () => {
+    const loop = new EventLoop({ clock: new MockClock(), core: DEBUG_CORE });
+    let error: unknown;
+    loop.start(function* () { try { loop.step(); } catch (e) { error = e; } yield* checkpoint(); });
+    loop.runUntilIdle();
+    expect(error).toBeInstanceOf(GiambioError);
+  });
+});
+
+describe('the automatic driver', () => {
+  it('a task looping on checkpoint() does not starve timers', async () => {
+    let spins = 0;
+    const result = await new EventLoop().run(function* () {
+      return yield* createPool(function* (pool) {
+        let woke = false;
+        pool.spawn(function* () { yield* sleep(5); woke = true; });
+        while (!woke) { spins++; yield* checkpoint(); }
+        return woke;
+      });
+    });
+    expect(result).toBe(true);
+    expect(spins).toBeGreaterThan(0);
+  });
+
+  it('aborting the signal cancels the root and run rejects with the same reason object', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    let cleaned = false;
+    const promise = new EventLoop({ signal: controller.signal }).run(function* () {
+      try { yield* sleep(Infinity); } finally { cleaned = true; }
+    });
+    setTimeout(() => controller.abort(reason), 5);
+    await expect(promise).rejects.toBe(reason);
+    expect(cleaned).toBe(true);
+  });
+
+  it('an already aborted signal means the root never runs', async () => {
+    let ran = false;
+    const promise = new EventLoop({ signal: AbortSignal.abort('why') }).run(function* () { ran = true; yield* checkpoint(); });
+    await expect(promise).rejects.toBe('why');
+    expect(ran).toBe(false);
+  });
+
+  it('waitAllTasksBlocked returns once every other task is parked', async () => {
+    const events: string[] = [];
+    await runChecked(function* () {
+      yield* createPool(function* (pool) {
+        pool.spawn(function* () { for (let i = 0; i < 3; i++) { events.push(`worker ${i}`); yield* checkpoint(); } yield* sleep(10); });
+        yield* waitAllTasksBlocked();
+        events.push(`all blocked at ${clock()}`);
+      });
+    });
+    expect(events).toEqual(['worker 0', 'worker 1', 'worker 2', 'all blocked at 0']);
+  });
+
+  it('runVirtual completes an hour of sleeping instantly and exactly', async () => {
+    expect(await runVirtual(function* () { yield* sleep(3_600_000); return clock(); })).toBe(3_600_000);
+  });
+});
