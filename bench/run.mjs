@@ -129,7 +129,7 @@ function runScript(workload, runtime, opts) {
         result = null;
       }
       if (code !== 0 || result === null) {
-        const why = stderr.trim().split("\n").find((l) => /Error|failed/.test(l)) ?? stderr.trim().split("\n").pop() ?? "";
+        const why = stderr.trim().split("\n").find((l) => /Error:|failed|Assertion/.test(l)) ?? stderr.trim().split("\n").pop() ?? "";
         return resolve({ ok: false, reason: `exit ${signal ?? code}${result ? "" : ", no JSON line"}: ${why.slice(0, 200)}` });
       }
       resolve({ ok: true, result });
