@@ -52,7 +52,9 @@ describe('debugger hooks', () => {
     const trace: string[] = [];
     await new EventLoop({ debugger: { beforeIo: (ms) => trace.push(`beforeIo ${ms > 0}`), afterIo: (ms) => trace.push(`afterIo ${ms >= 0}`) } })
       .run(function* () { yield* sleep(5); });
-    expect(trace).toEqual(['beforeIo true', 'afterIo true']);
+    // A host timer may fire a little early (libuv rounds to ms), which makes one more short wait.
+    expect(trace.length).toBeGreaterThanOrEqual(2);
+    for (let i = 0; i < trace.length; i += 2) expect(trace.slice(i, i + 2)).toEqual(['beforeIo true', 'afterIo true']);
   });
 });
 
