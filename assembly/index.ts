@@ -4,7 +4,7 @@
 
 import * as tasks from "./tasks";
 import * as timers from "./timers";
-import { queueLength } from "./run-queue";
+import { queueLength, queueSeed, queueShuffle } from "./run-queue";
 import { heapLength, heapMinDeadline } from "./timer-heap";
 
 export {
@@ -34,6 +34,8 @@ export function timerExpired(): i32 { return timers.takeExpired(); }
 export function nextDeadline(): f64 { return heapMinDeadline(); }
 
 export function readyCount(): i32 { return queueLength(); }
+export function readySeed(seed: u32): void { queueSeed(seed); }
+export function readyShuffle(): void { queueShuffle(); }
 export function liveTasks(): i32 { return tasks.liveTaskCount(); }
 export function armedTimers(): i32 { return heapLength(); }
 export function scopeTimers(): i32 { return timers.timerCount(); }

@@ -39,3 +39,30 @@ function enlarge(): void {
   capacity = newCapacity;
   head = 0;
 }
+
+let shuffleState: u32 = 0x9e3779b9; // xorshift32 state; never 0
+
+/** Seeds the shuffle's PRNG (0 is replaced by a fixed non-zero constant). */
+export function queueSeed(seed: u32): void {
+  shuffleState = seed == 0 ? 0x9e3779b9 : seed;
+}
+
+/**
+ * Shuffles the ready tasks in place (Fisher–Yates, xorshift32): the shell calls it before each batch
+ * when a seed was given, to shake out dependence on the FIFO order. Deterministic for a seed.
+ */
+export function queueShuffle(): void {
+  for (let i = count - 1; i > 0; i--) {
+    let x = shuffleState;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    shuffleState = x;
+    const j = <i32>(x % <u32>(i + 1));
+    const pi = buffer + (<usize>((head + i) & (capacity - 1)) << 2);
+    const pj = buffer + (<usize>((head + j) & (capacity - 1)) << 2);
+    const t = load<i32>(pi);
+    store<i32>(pi, load<i32>(pj));
+    store<i32>(pj, t);
+  }
+}

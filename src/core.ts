@@ -29,6 +29,8 @@ export interface CoreExports {
   timerExpired(): number;
   nextDeadline(): number;
   readyCount(): number;
+  readySeed(seed: number): void;
+  readyShuffle(): void;
   liveTasks(): number;
   armedTimers(): number;
   scopeTimers(): number;
@@ -106,6 +108,8 @@ export class Core {
   timerExpired(): number { this.check(); this.crossings++; try { return this.raw.timerExpired(); } catch (e) { throw this.fail(e); } }
   nextDeadline(): number { this.check(); this.crossings++; try { return this.raw.nextDeadline(); } catch (e) { throw this.fail(e); } }
   readyCount(): number { this.check(); this.crossings++; try { return this.raw.readyCount(); } catch (e) { throw this.fail(e); } }
+  readySeed(seed: number): void { this.check(); this.crossings++; try { this.raw.readySeed(seed); } catch (e) { throw this.fail(e); } }
+  readyShuffle(): void { this.check(); this.crossings++; try { this.raw.readyShuffle(); } catch (e) { throw this.fail(e); } }
   liveTasks(): number { this.check(); this.crossings++; try { return this.raw.liveTasks(); } catch (e) { throw this.fail(e); } }
   armedTimers(): number { this.check(); this.crossings++; try { return this.raw.armedTimers(); } catch (e) { throw this.fail(e); } }
   scopeTimers(): number { this.check(); this.crossings++; try { return this.raw.scopeTimers(); } catch (e) { throw this.fail(e); } }

@@ -44,6 +44,17 @@ export class WouldBlock extends GiambioError {}
  */
 export class InternalError extends GiambioError {}
 
+/**
+ * Every task was parked and nothing could ever wake one of them (no timer, no host I/O, no pending
+ * promise, nothing else alive in the host). `tree` is the task tree at that moment, with what each
+ * task waited on. The loop cancels everything, then `run` rejects with this error.
+ */
+export class DeadlockError extends GiambioError {
+  constructor(readonly tree: string) {
+    super(`deadlock: every task is waiting and nothing can wake any of them\n${tree}`);
+  }
+}
+
 /** Several tasks failed in one pool; `errors` are in the order the failures happened. */
 export class ErrorStack extends AggregateError {
   constructor(errors: unknown[], message = `${errors.length} tasks failed`) {

@@ -6,8 +6,9 @@ export type { Debugger } from './debugger.js';
 export type { Host } from './host.js';
 export { run, EventLoop, type EventLoopOptions, type LoopStatistics } from './loop.js';
 export { sleep, checkpoint, clock, currentTask } from './operations.js';
+export { formatTaskTree, type TaskNode, type ScopeNode } from './diagnostics.js';
 export { createPool, withTimeout, skipAfter, shield, TaskPool, type SpawnOptions } from './pool.js';
 export {
   GiambioError, CancelledError, TaskCancelledError, TooSlowError, ResourceClosed, ResourceBusy,
-  ResourceBroken, EndOfChannel, WouldBlock, InternalError, ErrorStack,
+  ResourceBroken, EndOfChannel, WouldBlock, InternalError, ErrorStack, DeadlockError,
 } from './errors.js';

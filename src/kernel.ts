@@ -82,6 +82,8 @@ export class Kernel {
   /** Called when the root task ends. */
   onRootExit: ((task: TaskImpl, outcome: unknown) => void) | null = null;
   stepping = false;
+  /** Shuffle the ready tasks before each batch (EventLoop's `seed` option). */
+  shuffle = false;
 
   constructor(options: KernelOptions) {
     this.core = new Core(options.core);
@@ -107,6 +109,7 @@ export class Kernel {
       // The root task's own scope is the top of the tree.
       scope!.owner = task as TaskImpl;
       task.rootScope = scope;
+      this.root = task as TaskImpl;
     }
     if (this.debug) task.spawnSite = new Error('spawned here').stack?.split('\n').slice(2).join('\n');
     this.dbg?.onTaskSpawn?.(task);
@@ -134,6 +137,7 @@ export class Kernel {
     running = this;
     this.stepping = true;
     try {
+      if (this.shuffle) this.core.readyShuffle();
       let n = this.core.readyCount();
       const ran = n;
       while (n-- > 0) this.resume(this.tasks[this.core.runNext()]!);

@@ -10,12 +10,19 @@
 import { type Clock, systemClock } from './clock.js';
 import type { CoreBuild } from './core.js';
 import type { Debugger } from './debugger.js';
-import { CancelledError, GiambioError, InternalError } from './errors.js';
+import { CancelledError, DeadlockError, GiambioError, InternalError } from './errors.js';
+import { formatTaskTree, taskTree, type TaskNode } from './diagnostics.js';
 import { describe } from './describe.js';
 import { defaultHost, type Host } from './host.js';
 import { Kernel, maybeRunningKernel } from './kernel.js';
 import { startGenerator } from './spawnable.js';
 import { CANCELLED, FAILED, FINISHED, LIVE, type Operation, type Task, type TaskImpl } from './task.js';
+
+/** Node's list of live host resources (handles, requests), or null outside Node. */
+function hostResources(): string[] | null {
+  const p = (globalThis as { process?: { getActiveResourcesInfo?: () => string[] } }).process;
+  return typeof p?.getActiveResourcesInfo === 'function' ? p.getActiveResourcesInfo() : null;
+}
 
 /** A loop cannot be started from inside a task: that task would block every other one. */
 function refuseReentry(what: string): void {
@@ -42,8 +49,20 @@ export interface EventLoopOptions {
   signal?: AbortSignal;
   /** How the loop waits for its environment (default: timers and setImmediate/MessageChannel). */
   host?: Host;
-  /** Record spawn sites and wait reasons for error reports (slower). */
+  /** Record spawn sites and add a logical task trace to errors (slower). */
   debug?: boolean;
+  /**
+   * Run ready tasks in a seeded pseudo-random order instead of FIFO, to shake out code that depends
+   * on scheduling order. The same seed gives the same order.
+   */
+  seed?: number;
+  /**
+   * Fail the root with `DeadlockError` when every task is parked and nothing can ever wake one.
+   * Default: on for virtual clocks (`Clock.idle`) and in Node (where it also requires that no other
+   * host resource is alive, `process.getActiveResourcesInfo()`); off elsewhere, since a browser
+   * cannot tell whether plain code may still wake a task. `true` forces it on.
+   */
+  detectDeadlocks?: boolean;
   /** @internal Which build of the wasm core to load (tests use the debug build). */
   core?: CoreBuild;
 }
@@ -79,6 +98,11 @@ export class EventLoop {
   #settle: ((task: TaskImpl, outcome: unknown) => void) | null = null;
   #unwatch: (() => void) | null = null;
   #onAbort: (() => void) | null = null;
+  readonly #deadlocks: boolean;
+  readonly #deadlockNeedsHostCheck: boolean;
+  /** Set when a deadlock was declared: the root is being cancelled, and run rejects with it. */
+  #deadlock: DeadlockError | null = null;
+  #deadlockCheck: unknown = null;
 
   constructor(options: EventLoopOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -92,6 +116,15 @@ export class EventLoop {
       throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describe(options.signal)}`);
     }
     this.#kernel = new Kernel({ clock, debugger: options.debugger ?? null, core: options.core, debug: options.debug });
+    if (options.seed !== undefined) {
+      if (typeof options.seed !== 'number' || !Number.isInteger(options.seed)) {
+        throw new TypeError(`Expected \`seed\` to be an integer, got ${describe(options.seed)}`);
+      }
+      this.#kernel.shuffle = true;
+      this.#kernel.core.readySeed(options.seed >>> 0);
+    }
+    this.#deadlocks = options.detectDeadlocks ?? (clock.idle !== undefined || hostResources() !== null);
+    this.#deadlockNeedsHostCheck = options.detectDeadlocks === undefined && clock.idle === undefined;
     this.#host = options.host ?? defaultHost;
     this.#signal = options.signal;
     this.#watchesClock = typeof (clock as { watch?: unknown }).watch === 'function';
@@ -113,7 +146,8 @@ export class EventLoop {
       const root = this.#startRoot('run', main, args);
       this.#settle = (task, outcome) => {
         const reason = this.#signal?.aborted ? this.#signal.reason : undefined;
-        if (task.outcome === FAILED) reject(task.errorValue);
+        if (this.#deadlock !== null && !(task.errorValue instanceof InternalError)) reject(this.#deadlock);
+        else if (task.outcome === FAILED) reject(task.errorValue);
         else if (this.#signal?.aborted) reject(reason);
         else if (task.outcome === FINISHED) resolve(task.resultValue as T);
         else reject(outcome instanceof CancelledError ? outcome : new CancelledError('the root task was cancelled'));
@@ -234,6 +268,7 @@ export class EventLoop {
 
   #stopDriver(): void {
     this.#auto = false;
+    if (this.#deadlockCheck !== null) { clearTimeout(this.#deadlockCheck as ReturnType<typeof setTimeout>); this.#deadlockCheck = null; }
     this.#kernel.onReady = null;
     this.#clearHostTimer();
     if (this.#onAbort !== null) { this.#signal!.removeEventListener('abort', this.#onAbort); this.#onAbort = null; }
@@ -293,6 +328,7 @@ export class EventLoop {
         if (kernel.hostWaits === 0 && clock.idle !== undefined && clock.idle(deadline)) { now = clock.now(); continue; }
         if (deadline <= now) continue;
         this.#waitForHost(deadline);
+        if (deadline === Infinity && this.#deadlocks) this.#suspectDeadlock();
         return;
       }
     } catch (error) {
@@ -301,6 +337,45 @@ export class EventLoop {
       this.#inTick = false;
     }
   };
+
+  /**
+   * Nothing is ready, no timer is armed. Plain code may still wake a task from a microtask or a
+   * host callback, so the verdict waits one macrotask and then requires that nothing ran meanwhile,
+   * that no task waits on the host, that no live AbortSignal was given to the loop, and (in Node,
+   * by default) that no other host resource is alive.
+   */
+  #suspectDeadlock(): void {
+    if (this.#deadlockCheck !== null) return;
+    const steps = this.#kernel.steps;
+    this.#deadlockCheck = setTimeout(() => {
+      this.#deadlockCheck = null;
+      const kernel = this.#kernel;
+      if (!this.#auto || kernel.steps !== steps || this.#tickScheduled || kernel.core.readyCount() > 0) return;
+      if (kernel.hostWaits > 0 || kernel.core.nextDeadline() !== Infinity) return;
+      if (this.#signal !== undefined && !this.#signal.aborted) return;
+      // Node lists this very timeout while it runs: anything beyond it keeps the host alive.
+      if (this.#deadlockNeedsHostCheck && (hostResources() ?? []).length > 1) return;
+      this.#declareDeadlock();
+    }, 0);
+  }
+
+  #declareDeadlock(): void {
+    const root = this.#root;
+    if (root === null || root.outcome !== LIVE) return;
+    if (this.#deadlock === null) {
+      this.#deadlock = new DeadlockError(formatTaskTree(taskTree(this.#kernel)));
+      root.cancel();
+    } else {
+      // Still stuck after cancelling everything: end the tasks that cannot be woken.
+      this.#kernel.killAll();
+    }
+    this.#scheduleTick();
+  }
+
+  /** The live tree of pools and tasks: state and what each waits on. */
+  dumpTasks(): TaskNode | null {
+    return taskTree(this.#kernel);
+  }
 
   #waitForHost(deadline: number): void {
     const now = this.#kernel.clock.now();
