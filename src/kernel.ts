@@ -53,6 +53,28 @@ export function newCancelledError(message = 'the task was cancelled'): Cancelled
   return error;
 }
 
+const traced = new WeakSet<object>();
+
+/**
+ * With `debug: true`, a failing task's error gets a logical trace appended to its stack: the task,
+ * where it was spawned, and each enclosing task up to the root with what it was waiting on —
+ * instead of only the scheduler's frames. Added once, by the task where the error started.
+ */
+function addTaskTrace(task: TaskImpl, error: unknown): void {
+  if (!(error instanceof Error) || traced.has(error)) return;
+  traced.add(error);
+  const lines = ['', '    giambio task trace (innermost first):'];
+  for (let t: TaskImpl | null = task; t !== null; t = t.pool?.owner ?? null) {
+    const doing = t === task ? 'failed' : t.abort !== null ? `waiting on ${t.waitReason}` : t.state;
+    lines.push(`      task ${t.name} #${t.id} ${doing}`);
+    const site = t.spawnSite?.split('\n').find((line) => !/node_modules|\/(kernel|pool|loop)\.[cm]?[jt]s|chunks\//.test(line));
+    if (site !== undefined) lines.push(`        spawned ${site.trim()}`);
+  }
+  try {
+    error.stack = `${error.stack ?? String(error)}${lines.join('\n')}`;
+  } catch { /* a frozen error keeps its own stack */ }
+}
+
 export interface KernelOptions {
   clock: Clock;
   debugger?: Debugger | null;
@@ -111,7 +133,7 @@ export class Kernel {
       task.rootScope = scope;
       this.root = task as TaskImpl;
     }
-    if (this.debug) task.spawnSite = new Error('spawned here').stack?.split('\n').slice(2).join('\n');
+    if (this.debug) task.spawnSite = new Error('spawned here').stack?.split('\n').slice(1).join('\n');
     this.dbg?.onTaskSpawn?.(task);
     this.readied();
     return task;
@@ -252,6 +274,7 @@ export class Kernel {
     const scope = task.scope;
     scope.removeMember(task);
     for (let s: CancelScope | null = scope; s !== null && s.owner === task; s = s.parent) s.close();
+    if (outcome === FAILED && this.debug) addTaskTrace(task, value);
     if (outcome === CANCELLED) this.dbg?.afterCancel?.(task);
     else if (outcome === FAILED) this.dbg?.onExceptionRaised?.(task, value);
     this.dbg?.onTaskExit?.(task);

@@ -108,3 +108,30 @@ describe('seeded scheduling', () => {
     expect([...others].some((o) => o !== fifo)).toBe(true);
   });
 });
+
+describe('logical task traces', () => {
+  it('with debug: true a failing task error carries its spawn site and the enclosing tasks', async () => {
+    const boom = new Error('boom');
+    const { loop } = virtualLoop({ debug: true });
+    const error = await loop.run(function* main() {
+      yield* createPool(function* (pool) {
+        pool.spawn(function* outer() {
+          yield* createPool(function* (inner) { inner.spawn(function* failing() { yield* sleep(1); throw boom; }); });
+        });
+      });
+    }).then(() => null, (e: unknown) => e);
+    expect(error).toBe(boom);
+    const trace = boom.stack!.slice(boom.stack!.indexOf('giambio task trace'));
+    expect(trace).toMatch(/task failing #\d+ failed\n\s+spawned at .*diagnostics\.test\.ts/);
+    expect(trace).toMatch(/task outer #\d+ waiting on children of a pool/);
+    expect(trace).toMatch(/task main #\d+ waiting on children of a pool/);
+  });
+
+  it('without debug the error stack is left alone', async () => {
+    const boom = new Error('plain');
+    const before = boom.stack;
+    const { loop } = virtualLoop();
+    await loop.run(function* () { yield* createPool(function* (pool) { pool.spawn(function* () { throw boom; }); }); }).catch(() => undefined);
+    expect(boom.stack).toBe(before);
+  });
+});
