@@ -4,12 +4,7 @@
  */
 
 /** Base class of giambio's own errors. */
-export class GiambioError extends Error {
-  constructor(message?: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export class GiambioError extends Error {}
 
 /**
  * Thrown into a task, by the runtime only, at the trap where it waits (or its next trap) when a
@@ -59,6 +54,26 @@ export class DeadlockError extends GiambioError {
 export class ErrorStack extends AggregateError {
   constructor(errors: unknown[], message = `${errors.length} tasks failed`) {
     super(errors, message);
-    this.name = 'ErrorStack';
   }
+}
+
+// Names live on the prototypes (set once, minifier-proof), not on every instance.
+for (const [cls, name] of [
+  [GiambioError, 'GiambioError'], [CancelledError, 'CancelledError'], [TaskCancelledError, 'TaskCancelledError'],
+  [TooSlowError, 'TooSlowError'], [ResourceClosed, 'ResourceClosed'], [ResourceBusy, 'ResourceBusy'],
+  [ResourceBroken, 'ResourceBroken'], [EndOfChannel, 'EndOfChannel'], [WouldBlock, 'WouldBlock'],
+  [InternalError, 'InternalError'], [DeadlockError, 'DeadlockError'], [ErrorStack, 'ErrorStack'],
+] as const) Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
+
+/**
+ * A CancelledError without a stack capture: its stack would show only scheduler frames, and a
+ * scope cancelling 100,000 tasks should not pay for 100,000 stack walks.
+ */
+export function newCancelledError(message = 'the task was cancelled'): CancelledError {
+  const E = Error as { stackTraceLimit?: number };
+  const limit = E.stackTraceLimit;
+  E.stackTraceLimit = 0;
+  const error = new CancelledError(message);
+  E.stackTraceLimit = limit;
+  return error;
 }

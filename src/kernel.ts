@@ -10,7 +10,10 @@
  */
 import { Core, type CoreBuild } from './core.js';
 import { OK, STATE_PARKED, slotOfHandle } from './core-constants.js';
-import { CancelledError, GiambioError, InternalError, TaskCancelledError } from './errors.js';
+import { CancelledError, GiambioError, InternalError, TaskCancelledError, newCancelledError } from './errors.js';
+
+/** Re-exported for the primitives, which raise it at their cancel points. */
+export { newCancelledError };
 import { describe } from './describe.js';
 import { CancelScope } from './scope.js';
 import {
@@ -42,16 +45,6 @@ const abortSleep: AbortFn = () => true;
 abortSleep.reason = 'sleep';
 /** For `sleep(Infinity)` and other waits that only cancellation ends. */
 export const abortAlways: AbortFn = () => true;
-
-/** A CancelledError without a stack capture: its stack would show only scheduler frames. */
-export function newCancelledError(message = 'the task was cancelled'): CancelledError {
-  const E = Error as { stackTraceLimit?: number };
-  const limit = E.stackTraceLimit;
-  E.stackTraceLimit = 0;
-  const error = new CancelledError(message);
-  E.stackTraceLimit = limit;
-  return error;
-}
 
 const traced = new WeakSet<object>();
 
@@ -148,7 +141,7 @@ export class Kernel {
       const scope = this.scopeTimers[this.core.timerExpired()];
       if (scope !== undefined && !scope.closed) {
         scope.timedOut = true;
-        scope.cancel();
+        scope.cancel(`the deadline at ${scope.deadline} ms expired`);
       }
     }
   }
@@ -183,8 +176,9 @@ export class Kernel {
     task.resumeValue = undefined;
     if (mode === RESUME_START) {
       // Cancelled before its first step: it never runs its body.
-      mode = task.scope.effectivelyCancelled ? RESUME_THROW : RESUME_NEXT;
-      if (mode === RESUME_THROW) value = newCancelledError();
+      const by = task.scope.cancelledBy;
+      mode = by !== null ? RESUME_THROW : RESUME_NEXT;
+      if (by !== null) value = by.cancelError;
     }
     if (mode === RESUME_THROW && value instanceof CancelledError) dbg?.beforeCancel?.(task);
     const gen = task.gen!;
@@ -218,10 +212,12 @@ export class Kernel {
   private dispatch(task: TaskImpl, value: unknown): void {
     if (!(value instanceof Trap)) return this.foreign(task, value);
     switch (value.kind) {
-      case TRAP_CHECKPOINT:
-        if (task.scope.effectivelyCancelled) this.throwAtTrap(task, newCancelledError());
+      case TRAP_CHECKPOINT: {
+        const by = task.scope.cancelledBy;
+        if (by !== null) this.throwAtTrap(task, by.cancelError);
         else this.check(this.core.taskYield(task.slot));
         return;
+      }
       case TRAP_SCHEDULE:
         this.check(this.core.taskYield(task.slot));
         return;
@@ -230,7 +226,8 @@ export class Kernel {
       case TRAP_PARK: {
         const abort = parkTrap.abort!;
         parkTrap.abort = null;
-        if (task.scope.effectivelyCancelled && abort(task)) return this.throwAtTrap(task, newCancelledError());
+        const by = task.scope.cancelledBy;
+        if (by !== null && abort(task)) return this.throwAtTrap(task, by.cancelError);
         task.abort = abort;
         this.check(this.core.taskPark(task.slot));
         return;
@@ -239,7 +236,8 @@ export class Kernel {
   }
 
   private sleep(task: TaskImpl, ms: number): void {
-    if (task.scope.effectivelyCancelled) return this.throwAtTrap(task, newCancelledError());
+    const by = task.scope.cancelledBy;
+    if (by !== null) return this.throwAtTrap(task, by.cancelError);
     if (ms === 0) { this.check(this.core.taskYield(task.slot)); return; }
     task.abort = abortSleep;
     const now = this.clock.now();
@@ -316,13 +314,13 @@ export class Kernel {
     if (abort === null || task.outcome !== LIVE) return;
     // A sleeper whose timer already fired is READY in the core: it keeps its result (trio's rule).
     if (this.core.taskState(task.id) !== STATE_PARKED) return;
-    if (!task.scope.effectivelyCancelled) return;
-    if (!abort(task)) return;
-    this.wakeThrow(task, newCancelledError());
+    const by = task.scope.cancelledBy;
+    if (by === null || !abort(task)) return;
+    this.wakeThrow(task, by.cancelError);
   }
 
-  cancelTask(task: TaskImpl): void {
-    this.ensureRootScope(task).cancel();
+  cancelTask(task: TaskImpl, reason = `task ${task.name} was cancelled`): void {
+    this.ensureRootScope(task).cancel(reason);
   }
 
   /** A child task gets its own scope the first time it needs one (cancel() or a nested scope). */

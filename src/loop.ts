@@ -246,9 +246,9 @@ export class EventLoop {
     this.#root = root;
     const signal = this.#signal;
     if (signal !== undefined) {
-      if (signal.aborted) root.cancel();
+      if (signal.aborted) this.#kernel.cancelTask(root, "the loop's signal was aborted");
       else {
-        this.#onAbort = () => root.cancel();
+        this.#onAbort = () => this.#kernel.cancelTask(root, "the loop's signal was aborted");
         signal.addEventListener('abort', this.#onAbort, { once: true });
       }
     }

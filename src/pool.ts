@@ -3,9 +3,9 @@
  * shield. A pool does not exit before its children; a failing child cancels the rest and its
  * error surfaces from the pool; a pool is also a cancel scope with an optional deadline.
  */
-import { CancelledError, ErrorStack, GiambioError, TooSlowError } from './errors.js';
+import { CancelledError, ErrorStack, GiambioError, TooSlowError, newCancelledError } from './errors.js';
 import { checkMilliseconds, describe } from './describe.js';
-import { runningKernel, newCancelledError, type Kernel } from './kernel.js';
+import { runningKernel, type Kernel } from './kernel.js';
 import type { CancelScope } from './scope.js';
 import { startGenerator } from './spawnable.js';
 import { FAILED, LIVE, type Operation, type Task, type TaskImpl } from './task.js';
@@ -65,7 +65,7 @@ export class TaskPool {
 
   /** Cancels the body and every child. The pool then exits normally (it absorbs its own cancellation). */
   cancel(): void {
-    this.scope.cancel();
+    this.scope.cancel('the pool was cancelled');
   }
 
   /** Absolute deadline on the loop's clock (ms); `Infinity` = none. Can be moved while running. */
@@ -101,7 +101,7 @@ export class TaskPool {
     this.live--;
     if (task.outcome === FAILED) {
       this.errors.push(task.errorValue);
-      this.scope.cancel();
+      this.scope.cancel(`task ${task.name} failed in the same pool`);
     }
     if (this.live === 0 && this.waiter !== null && this.waiter.outcome === LIVE) {
       const waiter = this.waiter;
@@ -119,7 +119,7 @@ export class TaskPool {
       value = yield* startGenerator<T>('createPool', body, [this]);
     } catch (error) {
       if (error instanceof CancelledError) bodyCancelled = error;
-      else { this.errors.push(error); this.scope.cancel(); }
+      else { this.errors.push(error); this.scope.cancel('the pool body failed'); }
     }
     if (this.live > 0) {
       this.waiter = this.owner;

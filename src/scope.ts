@@ -12,12 +12,18 @@
  * @internal
  */
 import type { Kernel } from './kernel.js';
+import { newCancelledError, type CancelledError } from './errors.js';
 import type { TaskImpl } from './task.js';
 import type { TaskPool } from './pool.js';
 
 export class CancelScope {
   /** Set by cancel() (directly, by a deadline, or by a failing child). Never reset. */
   cancelCalled = false;
+  /**
+   * The CancelledError thrown into every task this cancellation reaches (one object for all of
+   * them, made once: its message says why). Null until cancelled.
+   */
+  cancelError: CancelledError | null = null;
   /** The deadline fired while the scope was open. */
   timedOut = false;
   closed = false;
@@ -30,6 +36,8 @@ export class CancelScope {
   prevSibling: CancelScope | null = null;
   nextSibling: CancelScope | null = null;
   firstMember: TaskImpl | null = null;
+  /** Run once when the scope is cancelled or closes (see onEnd); null when none. */
+  endHooks: Array<(cancelled: boolean) => void> | null = null;
 
   constructor(
     readonly kernel: Kernel,
@@ -56,21 +64,44 @@ export class CancelScope {
 
   /** Cancelled itself, or through an ancestor up to the nearest shield. */
   get effectivelyCancelled(): boolean {
-    for (let s: CancelScope | null = this; s !== null; s = s.parent) {
-      if (s.cancelCalled) return true;
-      if (s.shield) return false;
-    }
-    return false;
+    return this.cancelledBy !== null;
   }
 
-  cancel(): void {
+  /** The scope whose cancellation reaches this one (itself or an ancestor up to a shield), or null. */
+  get cancelledBy(): CancelScope | null {
+    for (let s: CancelScope | null = this; s !== null; s = s.parent) {
+      if (s.cancelCalled) return s;
+      if (s.shield) return null;
+    }
+    return null;
+  }
+
+  /** Cancels the scope; `why` becomes the message of the CancelledError its tasks receive. */
+  cancel(why = 'the scope was cancelled'): void {
     if (this.cancelCalled || this.closed) return;
     this.cancelCalled = true;
+    this.cancelError = newCancelledError(why);
     this.deliver();
+  }
+
+  /**
+   * Runs `hook(cancelled)` once, when the scope becomes cancelled (itself, or from outside but not
+   * through a shield: `true`) or closes (`false`), whichever comes first. The caller checks
+   * `effectivelyCancelled` first. Used by useAbortSignal (interop.ts).
+   */
+  onEnd(hook: (cancelled: boolean) => void): void {
+    (this.endHooks ??= []).push(hook);
+  }
+
+  private runEndHooks(cancelled: boolean): void {
+    const hooks = this.endHooks;
+    this.endHooks = null;
+    if (hooks !== null) for (const hook of hooks) hook(cancelled);
   }
 
   /** Withdraws every parked task below this scope (not past shields) and throws CancelledError into it. */
   private deliver(): void {
+    if (this.endHooks !== null) this.runEndHooks(true);
     for (let t = this.firstMember; t !== null;) {
       const next = t.memberNext; // the member may move when it is woken
       this.kernel.deliverCancel(t);
@@ -112,6 +143,7 @@ export class CancelScope {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.endHooks !== null) this.runEndHooks(false);
     if (this.timerId >= 0) this.kernel.releaseScopeTimer(this);
     if (this.parent !== null) this.parent.removeChild(this);
   }

@@ -149,9 +149,9 @@ describe('the automatic driver', () => {
     const reason = new Error('stop');
     let cleaned = false;
     const promise = new EventLoop({ signal: controller.signal }).run(function* () {
+      setTimeout(() => controller.abort(reason), 1); // plain code, once the root is running
       try { yield* sleep(Infinity); } finally { cleaned = true; }
     });
-    setTimeout(() => controller.abort(reason), 5);
     await expect(promise).rejects.toBe(reason);
     expect(cleaned).toBe(true);
   });

@@ -1,0 +1,28 @@
+// timers × giambio: N tasks each sleep a pseudo-random 1–200 ms (mulberry32(42), the same sequence
+// for every runtime) in one pool. Timed: first spawn → pool exit, wall and process CPU.
+import { createPool, run, sleep } from "../../../dist/index.mjs";
+import { check, cpuMs, ensure, main, now, report, sizeN, timerDurations } from "../../lib/common.mjs";
+
+const N = sizeN(100_000);
+
+main("timers/giambio", async () => {
+  const durations = timerDurations(N);
+  const maxMs = Math.max(...durations);
+  let woke = 0;
+  function* sleeper(ms) {
+    yield* sleep(ms);
+    woke++;
+  }
+  const c0 = cpuMs();
+  const t0 = now();
+  await run(function* () {
+    yield* createPool(function* (pool) {
+      for (let i = 0; i < N; i++) pool.spawn(sleeper, durations[i]);
+    });
+  });
+  const ms = now() - t0;
+  const cpu = cpuMs() - c0;
+  check(woke, N, "woken sleepers");
+  ensure(ms >= maxMs - 1, `wall ${ms} ms ≥ longest sleep ${maxMs} ms`);
+  report({ workload: "timers", runtime: "giambio", n: N, ms, cpuMs: cpu });
+});
