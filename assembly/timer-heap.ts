@@ -6,7 +6,8 @@
 // Invariants:
 //   - heap property: entry(i) <= entry(2i+1) and entry(i) <= entry(2i+2) for every i < length;
 //   - positionOf(owner(i)) == i for every i < length, and -1 for an owner with no entry;
-//   - deadlines are finite: an infinite deadline is never stored (it would never fire).
+//   - +Infinity is never stored (it would never fire); -Infinity is (it fires at the next advance);
+//   - a scope timer id's position is FREED (-2) between timerFree and the timerCreate that reuses it.
 
 import { grow } from "./growable";
 
@@ -28,11 +29,6 @@ export function heapLength(): i32 {
 
 export function heapMinDeadline(): f64 {
   return length == 0 ? Infinity : load<f64>(entries);
-}
-
-export function heapMinOwner(): i32 {
-  assert(length > 0, "timer heap is empty");
-  return load<i32>(entries, 12);
 }
 
 /** Arms (or re-arms) the single timer of `owner` at `deadline`. An infinite deadline disarms. */
@@ -82,8 +78,16 @@ export function heapReserveTimerIds(ids: i32): void {
   let fresh = timerPositionsCapacity == 0 ? 64 : timerPositionsCapacity;
   while (fresh < ids) fresh <<= 1;
   timerPositions = grow(timerPositions, <usize>timerPositionsCapacity << 2, <usize>fresh << 2);
-  for (let i = timerPositionsCapacity; i < fresh; i++) store<i32>(timerPositions + (<usize>i << 2), -1);
+  for (let i = timerPositionsCapacity; i < fresh; i++) store<i32>(timerPositions + (<usize>i << 2), FREED);
   timerPositionsCapacity = fresh;
+}
+
+/** Position marker of a scope timer id that is not allocated. */
+export const FREED: i32 = -2;
+
+/** Marks scope timer `id` allocated (and unarmed) or freed. */
+export function heapSetTimerAllocated(id: i32, allocated: bool): void {
+  store<i32>(timerPositions + (<usize>id << 2), allocated ? -1 : FREED);
 }
 
 export function positionOf(owner: i32): i32 {

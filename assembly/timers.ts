@@ -2,7 +2,7 @@
 // Ids are small integers recycled through a free list; expired ids wait in a FIFO until taken.
 
 import { grow } from "./growable";
-import { heapArm, heapDisarm, heapReserveTimerIds, heapLength, heapMinDeadline, heapPop } from "./timer-heap";
+import { heapArm, heapDisarm, heapReserveTimerIds, heapLength, heapMinDeadline, heapPop, heapSetTimerAllocated, positionOf, FREED } from "./timer-heap";
 import { wakeFromTimer } from "./tasks";
 
 let allocated: i32 = 0;          // ids ever handed out
@@ -22,26 +22,40 @@ export function timerCount(): i32 {
 
 export function create(): i32 {
   inUse++;
-  if (freeCount > 0) return load<i32>(freeIds + (<usize>(--freeCount) << 2));
-  const id = allocated++;
-  heapReserveTimerIds(allocated);
+  let id: i32;
+  if (freeCount > 0) {
+    id = load<i32>(freeIds + (<usize>(--freeCount) << 2));
+  } else {
+    id = allocated++;
+    heapReserveTimerIds(allocated);
+  }
+  heapSetTimerAllocated(id, true);
   return id;
 }
 
+/** Whether `id` names an allocated timer; the debug build aborts with `what` when it does not. */
+function valid(id: i32, what: string): bool {
+  const ok = id >= 0 && id < allocated && positionOf(~id) != FREED;
+  assert(ok, what);
+  return ok;
+}
+
+/** Arms (or moves) timer `id`; +Infinity disarms it. A NaN deadline is refused (debug: abort; release: ignored). */
 export function arm(id: i32, deadline: f64): void {
-  assert(id >= 0 && id < allocated, "timerArm: unknown timer id");
-  assert(deadline == deadline, "timerArm: deadline is NaN");
+  if (!valid(id, "timerArm: timer id is not allocated")) return;
+  if (deadline != deadline) { assert(false, "timerArm: deadline is NaN"); return; }
   heapArm(~id, deadline);
 }
 
 export function disarm(id: i32): bool {
-  assert(id >= 0 && id < allocated, "timerDisarm: unknown timer id");
+  if (!valid(id, "timerDisarm: timer id is not allocated")) return false;
   return heapDisarm(~id);
 }
 
 export function free(id: i32): void {
-  assert(id >= 0 && id < allocated, "timerFree: unknown timer id");
+  if (!valid(id, "timerFree: timer id is not allocated")) return;
   heapDisarm(~id);
+  heapSetTimerAllocated(id, false);
   inUse--;
   if (freeCount == freeCapacity) {
     const fresh = freeCapacity == 0 ? 64 : freeCapacity << 1;

@@ -191,6 +191,43 @@ describe.each(BUILDS)('the timer heap ($build build)', ({ make }) => {
     );
   });
 
+  it('disarming any subset of timers leaves the rest firing in sorted order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ deadline: fc.integer({ min: 0, max: 1000 }), disarm: fc.boolean() }), { minLength: 1, maxLength: 200 }),
+        (plan) => {
+          const core = make();
+          const model = new TimerModel();
+          const ids = createTimers(core, plan.length);
+          plan.forEach(({ deadline: d }, i) => {
+            core.timerArm(ids[i]!, d);
+            model.arm(ids[i]!, d);
+          });
+          plan.forEach(({ disarm }, i) => {
+            if (disarm) expect(core.timerDisarm(ids[i]!)).toBe(model.disarm(ids[i]!));
+          });
+          expect(core.nextDeadline()).toBe(model.nextDeadline());
+          const expected = model.advance(Infinity);
+          expect(core.advance(Infinity)).toBe(expected.length);
+          expect(takeAllExpired(core)).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('disarming a timer whose replacement belongs higher in the heap keeps the order', () => {
+    // Armed in this order the heap array is [2a, 4, 2b, 14, 7, 10, 2c]. Removing 14 moves the last
+    // entry (2c) under 4, so it must sift up, not down, or it would fire after 4.
+    const core = make();
+    const deadlines = [7, 2, 2, 14, 4, 10, 2];
+    const ids = createTimers(core, deadlines.length);
+    deadlines.forEach((d, i) => core.timerArm(ids[i]!, d));
+    expect(core.timerDisarm(ids[3]!)).toBe(true);
+    expect(core.advance(Infinity)).toBe(6);
+    expect(takeAllExpired(core)).toEqual([1, 2, 6, 4, 0, 5].map((i) => ids[i]));
+  });
+
   it('equal deadlines fire in arming order', () => {
     const core = make();
     const ids = createTimers(core, 5);
