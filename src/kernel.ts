@@ -47,6 +47,8 @@ abortSleep.reason = 'sleep';
 export const abortAlways: AbortFn = () => true;
 
 const traced = new WeakSet<object>();
+/** Stack frames of giambio's own spawning path (and Promise plumbing), skipped to find the caller. */
+const LIBRARY_FRAME = /^\s*at (?:new Promise|(?:Kernel|TaskPool|EventLoop)\.|#spawn|#startRoot|spawnWith |spawn |run |runVirtual |start )|^\s*at <anonymous>|[\\/]dist[\\/]chunks[\\/]/;
 
 /**
  * With `debug: true`, a failing task's error gets a logical trace appended to its stack: the task,
@@ -60,7 +62,7 @@ function addTaskTrace(task: TaskImpl, error: unknown): void {
   for (let t: TaskImpl | null = task; t !== null; t = t.pool?.owner ?? null) {
     const doing = t === task ? 'failed' : t.abort !== null ? `waiting on ${t.waitReason}` : t.state;
     lines.push(`      task ${t.name} #${t.id} ${doing}`);
-    const site = t.spawnSite?.split('\n').find((line) => !/node_modules|\/(kernel|pool|loop)\.[cm]?[jt]s|chunks\//.test(line));
+    const site = t.spawnSite?.split('\n').find((line) => !LIBRARY_FRAME.test(line));
     if (site !== undefined) lines.push(`        spawned ${site.trim()}`);
   }
   try {
