@@ -405,8 +405,9 @@ export class Kernel {
   // ---- joining ---------------------------------------------------------------------------------
 
   *join<T>(task: TaskImpl<T>): Operation<T> {
-    const me = runningKernel('Task.join()').current!;
-    if (task.kernel !== this) throw new GiambioError(`cannot join ${task} from another loop`);
+    const kernel = runningKernel('Task.join()');
+    if (kernel !== this) throw new GiambioError(`cannot join ${task} from another loop`);
+    const me = kernel.current!;
     if (me === task) throw new GiambioError(`task ${task.name} cannot join itself: it would wait forever`);
     if (task.outcome === LIVE) {
       const joiners = (task.joiners ??= new WaitQueue());

@@ -200,6 +200,9 @@ export class EventLoop {
    */
   close(): void {
     if (this.#closed) return;
+    if (this.#inTick || this.#kernel.stepping) {
+      throw new GiambioError('loop.close() called from inside a task of this loop: cancel the root task or a pool instead');
+    }
     const kernel = this.#kernel;
     const root = this.#root;
     if (root !== null && root.outcome === LIVE && kernel.failure === null) {

@@ -103,7 +103,8 @@ export class TaskPool {
       this.errors.push(task.errorValue);
       this.scope.cancel(`task ${task.name} failed in the same pool`);
     }
-    if (this.live === 0 && this.waiter !== null && this.waiter.outcome === LIVE) {
+    // Wake the owner only if it is still parked in the wait (loop.close() may have ended it).
+    if (this.live === 0 && this.waiter !== null && this.waiter.outcome === LIVE && this.waiter.abort !== null) {
       const waiter = this.waiter;
       this.waiter = null;
       this.kernel.wake(waiter, undefined);
@@ -121,11 +122,13 @@ export class TaskPool {
       if (error instanceof CancelledError) bodyCancelled = error;
       else { this.errors.push(error); this.scope.cancel('the pool body failed'); }
     }
-    if (this.live > 0) {
+    // Always a schedule point; then wait until no child is left. Other tasks may still spawn into
+    // the pool while it waits, so the count is checked again after every wake-up, and the pool
+    // closes in the same step as the last check: no spawn can slip in between.
+    if (this.live === 0) yield scheduleTrap;
+    while (this.live > 0) {
       this.waiter = this.owner;
       yield parkWith(abortNever, 'children of a pool');
-    } else {
-      yield scheduleTrap;
     }
     this.#closed = true;
     kernel.exitScope(this.owner, this.scope);
