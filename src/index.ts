@@ -12,3 +12,11 @@ export {
   GiambioError, CancelledError, TaskCancelledError, TooSlowError, ResourceClosed, ResourceBusy,
   ResourceBroken, EndOfChannel, WouldBlock, InternalError, ErrorStack, DeadlockError,
 } from './errors.js';
+export { Event, type EventStatistics } from './sync/event.js';
+export { Queue, type QueueStatistics } from './sync/queue.js';
+export { Lock, type LockStatistics } from './sync/lock.js';
+export { Semaphore, type SemaphoreOptions, type SemaphoreStatistics } from './sync/semaphore.js';
+export { CapacityLimiter, type CapacityLimiterStatistics } from './sync/capacity-limiter.js';
+export { Condition, type ConditionStatistics } from './sync/condition.js';
+export { MemoryChannel, type MemoryChannelStatistics } from './channel/memory-channel.js';
+export { until, call, useAbortSignal } from './interop.js';

@@ -390,6 +390,7 @@ export class Kernel {
       if (task === undefined || task.outcome !== LIVE) continue;
       if (task.abort !== null && this.core.taskState(task.id) === STATE_PARKED) {
         task.abort(task);
+        task.waitList?.remove(task); // even where the wait refused to be abandoned
         this.check(this.core.taskWake(task.id));
         task.abort = null;
       }

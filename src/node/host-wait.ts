@@ -86,6 +86,11 @@ export class HostWait {
     return true;
   }
 
+  /** `wakeThrow(make())`, building the error only if a task is parked (errors cost a stack capture). */
+  wakeThrowWith(make: () => unknown): boolean {
+    return this.#task !== null && this.wakeThrow(make());
+  }
+
   #release(): Kernel {
     const kernel = this.#kernel!;
     this.#task = null;

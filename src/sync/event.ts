@@ -7,13 +7,19 @@
  * its waiters. Make a new Event instead.
  */
 import { GiambioError } from '../errors.js';
-import { newCancelledError, runningKernel } from '../kernel.js';
-import type { Operation } from '../task.js';
-import { parkWith, scheduleTrap } from '../trap.js';
+import type { Operation, TaskImpl } from '../task.js';
+import { parkWith } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
+import { BlockingOperation, PARK, type BlockingKind } from './blocking-operation.js';
 import { withdrawer } from './waiting.js';
 
 const abortWait = withdrawer();
+/** wait() as a BlockingOperation (see blocking-operation.ts): a parked waiter holds only ~64 bytes. */
+const eventWait: BlockingKind<Event<unknown>, undefined, unknown> = {
+  what: 'Event.wait()',
+  attempt: (event, me) => event.attemptWait(me),
+  park: () => parkWith(abortWait, 'Event.wait'),
+};
 
 /** What `Event.statistics()` reports. */
 export interface EventStatistics {
@@ -65,15 +71,15 @@ export class Event<T = void> {
    * Waits until the event is triggered and returns the trigger value (at once if it already was).
    * Always a checkpoint.
    */
-  *wait(): Operation<T> {
-    const me = runningKernel('Event.wait()').current!;
-    if (me.scope.effectivelyCancelled) throw newCancelledError();
-    if (this.#set) {
-      yield scheduleTrap;
-      return this.#value as T;
-    }
+  wait(): Operation<T> {
+    return new BlockingOperation(eventWait as BlockingKind<Event<T>, undefined, T>, this, undefined);
+  }
+
+  /** @internal wait() after its cancel point: the value if set, or registers `me` to wait. */
+  attemptWait(me: TaskImpl): T | typeof PARK {
+    if (this.#set) return this.#value as T;
     this.#waiters.push(me);
-    return (yield parkWith(abortWait, 'Event.wait')) as T;
+    return PARK;
   }
 
   statistics(): EventStatistics {

@@ -10,15 +10,26 @@
  * waiting getters ⇒ no buffered items and no waiting putters; waiting putters ⇒ the buffer is full.
  */
 import { WouldBlock } from '../errors.js';
-import { newCancelledError, runningKernel } from '../kernel.js';
-import type { Operation } from '../task.js';
-import { parkWith, scheduleTrap } from '../trap.js';
+import type { Operation, TaskImpl } from '../task.js';
+import { parkWith } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
+import { BlockingOperation, PARK, type BlockingKind } from './blocking-operation.js';
 import { Deque } from './deque.js';
 import { checkCount, withdrawer } from './waiting.js';
 
 const abortGet = withdrawer();
 const abortPut = withdrawer();
+/** put() and get() as BlockingOperations (see blocking-operation.ts); the logic is in attemptPut/attemptGet. */
+const queuePut: BlockingKind<Queue<unknown>, unknown, void> = {
+  what: 'Queue.put()',
+  attempt: (queue, me, item) => queue.attemptPut(me, item),
+  park: () => parkWith(abortPut, 'Queue.put'),
+};
+const queueGet: BlockingKind<Queue<unknown>, undefined, unknown> = {
+  what: 'Queue.get()',
+  attempt: (queue, me) => queue.attemptGet(me),
+  park: () => parkWith(abortGet, 'Queue.get'),
+};
 
 /** What `Queue.statistics()` reports (trio's names, in camelCase). */
 export interface QueueStatistics {
@@ -68,31 +79,30 @@ export class Queue<T> {
    * Appends `item`, waiting while the queue is full. Always a checkpoint. If cancelled while
    * waiting, the item was not added.
    */
-  *put(item: T): Operation<void> {
-    const me = runningKernel('Queue.put()').current!;
-    if (me.scope.effectivelyCancelled) throw newCancelledError();
-    if (this.#offer(item)) {
-      yield scheduleTrap;
-      return;
-    }
-    this.#putters.push(me, item);
-    yield parkWith(abortPut, 'Queue.put');
+  put(item: T): Operation<void> {
+    return new BlockingOperation(queuePut as BlockingKind<Queue<T>, T, void>, this, item);
   }
 
   /**
    * Removes and returns the oldest item, waiting while the queue is empty. Always a checkpoint. If
    * cancelled while waiting, no item was taken.
    */
-  *get(): Operation<T> {
-    const me = runningKernel('Queue.get()').current!;
-    if (me.scope.effectivelyCancelled) throw newCancelledError();
-    if (this.#items.length > 0 || this.#putters.length > 0) {
-      const item = this.#take();
-      yield scheduleTrap;
-      return item;
-    }
+  get(): Operation<T> {
+    return new BlockingOperation(queueGet as BlockingKind<Queue<T>, undefined, T>, this, undefined);
+  }
+
+  /** @internal put() after its cancel point: adds the item at once, or registers `me` to wait. */
+  attemptPut(me: TaskImpl, item: T): void | typeof PARK {
+    if (this.#offer(item)) return;
+    this.#putters.push(me, item);
+    return PARK;
+  }
+
+  /** @internal get() after its cancel point: takes an item at once, or registers `me` to wait. */
+  attemptGet(me: TaskImpl): T | typeof PARK {
+    if (this.#items.length > 0 || this.#putters.length > 0) return this.#take();
     this.#getters.push(me);
-    return (yield parkWith(abortGet, 'Queue.get')) as T;
+    return PARK;
   }
 
   /**
@@ -157,3 +167,4 @@ export class Queue<T> {
     return item;
   }
 }
+

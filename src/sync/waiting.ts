@@ -4,6 +4,7 @@
  * @internal
  */
 import { describe } from '../describe.js';
+import { startGenerator } from '../spawnable.js';
 import type { TaskImpl } from '../task.js';
 import type { AbortFn } from '../trap.js';
 
@@ -23,6 +24,16 @@ export function withdrawer(): AbortFn {
 }
 
 /**
+ * The cancel point at the start of every blocking method, before anything is taken: throws the
+ * CancelledError of the cancellation that reaches `task` (the same object the kernel throws at its
+ * traps, whose message says why), if any.
+ */
+export function throwIfCancelled(task: TaskImpl): void {
+  const by = task.scope.cancelledBy;
+  if (by !== null) throw by.cancelError;
+}
+
+/**
  * Throws a TypeError (not a number) or RangeError (out of range) unless `value` is an integer
  * ≥ `min`, or Infinity when `infinite`. Returns `value`.
  */
@@ -33,4 +44,15 @@ export function checkCount(name: string, value: unknown, min: number, infinite: 
     throw new RangeError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
   }
   return value;
+}
+
+/**
+ * Throws the TypeError `startGenerator` would, before anything is taken: `body` must be a function
+ * (a generator function; async functions are refused).
+ */
+export function checkBody(what: string, body: unknown): void {
+  const tag = Object.prototype.toString.call(body);
+  if (typeof body !== 'function' || tag === '[object AsyncFunction]' || tag === '[object AsyncGeneratorFunction]') {
+    startGenerator(what, body, []); // throws the explanatory TypeError
+  }
 }

@@ -1,0 +1,46 @@
+/**
+ * Name resolution: `getAddrInfo` asks the system resolver (getaddrinfo, like `dns.lookup` and
+ * like `connect` does), so /etc/hosts and the system's configuration apply.
+ *
+ * Discussion: getaddrinfo runs on libuv's thread pool and cannot be interrupted. A cancelled
+ * lookup is abandoned: the task leaves at once and the answer, when it comes, is dropped.
+ */
+import * as dns from 'node:dns';
+import { newCancelledError, runningKernel } from '../kernel.js';
+import type { Operation } from '../task.js';
+import { describe } from '../describe.js';
+import { HostWait } from './host-wait.js';
+import { brokenBy } from './os-error.js';
+import { checkHost, checkOptions } from './check.js';
+
+export interface AddrInfo {
+  address: string;
+  /** 4 or 6. */
+  family: number;
+}
+
+export interface GetAddrInfoOptions {
+  /** 4 or 6 for one address family only; 0 (default) for both. */
+  family?: 0 | 4 | 6;
+}
+
+/**
+ * Resolves `host` to its addresses, in the resolver's order. A checkpoint; cancellable.
+ * @example
+ * const [first] = yield* getAddrInfo('localhost');
+ * @throws {TypeError} a bad host, before any lookup.
+ * @throws {ResourceBroken} the lookup failed (`code` 'ENOTFOUND', 'EAI_AGAIN', …).
+ */
+export function* getAddrInfo(host: string, options?: GetAddrInfoOptions): Operation<AddrInfo[]> {
+  checkHost('host', host);
+  const { family = 0 } = checkOptions<GetAddrInfoOptions>('options', options);
+  if (family !== 0 && family !== 4 && family !== 6) throw new TypeError(`Expected \`options.family\` to be 0, 4 or 6, got ${describe(family)}`);
+  const me = runningKernel('getAddrInfo()').current!;
+  if (me.scope.effectivelyCancelled) throw newCancelledError();
+  const wait = new HostWait();
+  dns.lookup(host, { all: true, family }, (error, addresses) => {
+    if (error !== null) wait.wakeThrow(brokenBy(error, `getAddrInfo(${host})`));
+    else wait.wake(addresses.map(({ address, family: f }) => ({ address, family: f })));
+  });
+  return (yield* wait.wait(`getAddrInfo ${host}`)) as AddrInfo[];
+}

@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import { CancelledError, WouldBlock } from '../../src/errors.js';
+import { checkpoint, clock, sleep } from '../../src/operations.js';
+import { createPool } from '../../src/pool.js';
+import { Queue } from '../../src/sync/queue.js';
+import type { Operation } from '../../src/task.js';
+import { waitAllTasksBlocked } from '../../src/testing.js';
+import { expectCoreEmpty, runChecked, virtualLoop } from '../helpers.js';
+
+describe('Queue', () => {
+  it('get() returns items first in, first out', async () => {
+    const got = await runChecked(function* () {
+      const q = new Queue<number>();
+      for (let i = 0; i < 5; i++) yield* q.put(i);
+      const out: number[] = [];
+      for (let i = 0; i < 5; i++) out.push(yield* q.get());
+      return out;
+    });
+    expect(got).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('put() waits while the queue is full and maxsize is never exceeded', async () => {
+    const lines: string[] = [];
+    await runChecked(function* () {
+      const q = new Queue<number>(2);
+      yield* createPool(function* (pool) {
+        pool.spawn(function* () {
+          for (let i = 0; i < 4; i++) { yield* q.put(i); lines.push(`put ${i} at ${clock()}`); }
+        });
+        yield* sleep(10);
+        expect(q.statistics()).toEqual({ size: 2, maxsize: 2, waitingGetters: 0, waitingPutters: 1 });
+        for (let i = 0; i < 4; i++) {
+          lines.push(`got ${yield* q.get()}`);
+          expect(q.size).toBeLessThanOrEqual(2);
+          yield* sleep(10);
+        }
+      });
+    });
+    // Each get frees a slot and the waiting putter's item moves in at once; the putter was woken
+    // before the getter's schedule point, so it logs first.
+    expect(lines).toEqual(['put 0 at 0', 'put 1 at 0', 'put 2 at 10', 'got 0', 'put 3 at 20', 'got 1', 'got 2', 'got 3']);
+  });
+
+  it('waiting getters are served in the order they started waiting', async () => {
+    const got: string[] = [];
+    await runChecked(function* () {
+      const q = new Queue<number>();
+      yield* createPool(function* (pool) {
+        for (const name of ['a', 'b', 'c']) pool.spawn(function* () { got.push(`${name}${yield* q.get()}`); });
+        yield* waitAllTasksBlocked();
+        expect(q.statistics().waitingGetters).toBe(3);
+        for (let i = 1; i <= 3; i++) q.putNowait(i);
+      });
+    });
+    expect(got).toEqual(['a1', 'b2', 'c3']);
+  });
+
+  it('waiting putters are served in the order they started waiting', async () => {
+    const got = await runChecked(function* () {
+      const q = new Queue<string>(1);
+      q.putNowait('first');
+      const out: string[] = [];
+      yield* createPool(function* (pool) {
+        for (const name of ['a', 'b', 'c']) pool.spawn(function* () { yield* q.put(name); });
+        yield* waitAllTasksBlocked();
+        expect(q.statistics().waitingPutters).toBe(3);
+        for (let i = 0; i < 4; i++) out.push(yield* q.get());
+      });
+      return out;
+    });
+    expect(got).toEqual(['first', 'a', 'b', 'c']);
+  });
+
+  it('Queue(0) is a rendezvous: put() waits for a get()', async () => {
+    const log: string[] = [];
+    await runChecked(function* () {
+      const q = new Queue<string>(0);
+      yield* createPool(function* (pool) {
+        pool.spawn(function* () { yield* q.put('x'); log.push(`put done at ${clock()}`); });
+        yield* sleep(7);
+        expect(q.statistics()).toEqual({ size: 0, maxsize: 0, waitingGetters: 0, waitingPutters: 1 });
+        log.push(`got ${yield* q.get()} at ${clock()}`);
+      });
+    });
+    expect(log).toEqual(['put done at 7', 'got x at 7']); // the putter was woken before the getter's schedule point
+  });
+
+  it('putNowait() and getNowait() throw WouldBlock instead of waiting', () => {
+    const q = new Queue<number>(1);
+    expect(() => q.getNowait()).toThrow(WouldBlock);
+    q.putNowait(1);
+    expect(() => q.putNowait(2)).toThrow(WouldBlock);
+    expect(() => q.putNowait(2)).toThrow(/full \(maxsize 1\)/);
+    expect(q.getNowait()).toBe(1);
+    expect(() => new Queue(0).putNowait(1)).toThrow(WouldBlock);
+  });
+
+  it('get() with an item ready is a schedule point', async () => {
+    const order: string[] = [];
+    await runChecked(function* () {
+      const q = new Queue<number>();
+      q.putNowait(1);
+      yield* createPool(function* (pool) {
+        pool.spawn(function* () { order.push('other'); yield* checkpoint(); });
+        yield* q.get();
+        order.push('getter');
+      });
+    });
+    expect(order).toEqual(['other', 'getter']);
+  });
+
+  it('get() in a cancelled scope raises CancelledError and leaves the item in the queue', async () => {
+    await runChecked(function* () {
+      const q = new Queue<number>();
+      q.putNowait(1);
+      yield* createPool(function* (pool) {
+        pool.cancel();
+        yield* q.get();
+        throw new Error('not reached');
+      });
+      expect(q.size).toBe(1);
+    });
+  });
+
+  it('put() with room in a cancelled scope raises CancelledError and adds nothing', async () => {
+    await runChecked(function* () {
+      const q = new Queue<number>();
+      yield* createPool(function* (pool) {
+        pool.cancel();
+        yield* q.put(1);
+      });
+      expect(q.size).toBe(0);
+    });
+  });
+
+  it('a cancelled getter loses no item: the next waiting getter gets it', async () => {
+    const got: string[] = [];
+    await runChecked(function* () {
+      const q = new Queue<number>();
+      yield* createPool(function* (pool) {
+        const getter = (name: string) => function* (): Operation<void> {
+          try { got.push(`${name}${yield* q.get()}`); } catch (e) { if (e instanceof CancelledError) got.push(`${name} cancelled`); throw e; }
+        };
+        const a = pool.spawn(getter('a'));
+        pool.spawn(getter('b'));
+        yield* waitAllTasksBlocked();
+        a.cancel();
+        q.putNowait(1);
+      });
+    });
+    expect(got).toEqual(['a cancelled', 'b1']);
+  });
+
+  it('a cancelled putter did not put: its item never appears', async () => {
+    await runChecked(function* () {
+      const q = new Queue<string>(1);
+      q.putNowait('kept');
+      yield* createPool(function* (pool) {
+        const t = pool.spawn(function* () { yield* q.put('withdrawn'); });
+        yield* waitAllTasksBlocked();
+        t.cancel();
+        expect(q.statistics().waitingPutters).toBe(0);
+      });
+      expect(q.getNowait()).toBe('kept');
+      expect(() => q.getNowait()).toThrow(WouldBlock);
+    });
+  });
+
+  it('a getter handed an item and cancelled before it runs still returns the item', async () => {
+    const got = await runChecked(function* () {
+      const q = new Queue<string>();
+      let item: string | undefined;
+      yield* createPool(function* (pool) {
+        const t = pool.spawn(function* () { item = yield* q.get(); });
+        yield* waitAllTasksBlocked();
+        q.putNowait('delivered');
+        t.cancel();
+      });
+      return item;
+    });
+    expect(got).toBe('delivered');
+  });
+
+  it('putNowait() from a host callback wakes a waiting getter', async () => {
+    const got = await runChecked(function* () {
+      const q = new Queue<string>();
+      setTimeout(() => q.putNowait('from the host'), 1);
+      return yield* q.get();
+    });
+    expect(got).toBe('from the host');
+  });
+
+  it('toString() lists the items like giambio', () => {
+    const q = new Queue<number>();
+    q.putNowait(1);
+    q.putNowait(2);
+    expect(String(q)).toBe('Queue(1, 2)');
+    expect(q.toArray()).toEqual([1, 2]);
+  });
+
+  it('keeps FIFO order across the ring buffer growing and wrapping', () => {
+    const q = new Queue<number>();
+    const out: number[] = [];
+    let n = 0;
+    for (let round = 0; round < 50; round++) {
+      for (let i = 0; i < round % 13; i++) q.putNowait(n++);
+      for (let i = 0; i < round % 7 && q.size > 0; i++) out.push(q.getNowait());
+    }
+    while (q.size > 0) out.push(q.getNowait());
+    expect(out).toEqual(Array.from({ length: n }, (_, i) => i));
+  });
+
+  it.each([
+    [-1, RangeError, 'Expected `maxsize` to be an integer ≥ 0 or Infinity, got `-1` (number)'],
+    [1.5, RangeError, 'got `1.5` (number)'],
+    [NaN, RangeError, 'got `NaN` (number)'],
+    ['2', TypeError, 'got `"2"` (string)'],
+  ])('new Queue(%s) throws an argument error naming what was expected and what came', (maxsize, type, message) => {
+    expect(() => new Queue(maxsize as number)).toThrow(type);
+    expect(() => new Queue(maxsize as number)).toThrow(message);
+  });
+
+  it('loop.close() withdraws a task parked in get() and runs its finally', () => {
+    const { loop } = virtualLoop();
+    const q = new Queue<number>();
+    let cleaned = false;
+    loop.start(function* () { try { yield* q.get(); } finally { cleaned = true; } });
+    loop.runUntilIdle();
+    expect(q.statistics().waitingGetters).toBe(1);
+    loop.close();
+    expect(cleaned).toBe(true);
+    expect(q.statistics().waitingGetters).toBe(0);
+    expectCoreEmpty(loop);
+  });
+
+  it('an operation object is lazy and single-use, like a generator', async () => {
+    await runChecked(function* () {
+      const q = new Queue<number>();
+      q.get(); // never iterated: takes nothing
+      q.putNowait(1);
+      const op = q.get();
+      expect(yield* op).toBe(1);
+      expect(op.next()).toEqual({ value: undefined, done: true });
+      expect(q.size).toBe(0);
+    });
+  });
+
+  it('get() outside a task throws GiambioError', () => {
+    expect(() => new Queue().get().next()).toThrow(/inside a giambio task/);
+  });
+});
