@@ -21,7 +21,7 @@ export function describe(value: unknown): string {
 /** Throws a TypeError/RangeError unless `ms` is a number ≥ 0 (Infinity allowed when `infinite`). */
 export function checkMilliseconds(name: string, ms: unknown, infinite = true): number {
   if (typeof ms !== 'number') {
-    throw new TypeError(`Expected \`${name}\` to be a number of milliseconds ≥ 0, got ${describe(ms)}`);
+    throw new TypeError(`Expected \`${name}\` to be a number ≥ 0 (milliseconds), got ${describe(ms)}`);
   }
   if (!(ms >= 0) || (!infinite && ms === Infinity)) {
     throw new RangeError(

@@ -15,6 +15,7 @@ import { CancelledError, GiambioError, InternalError, TaskCancelledError, newCan
 /** Re-exported for the primitives, which raise it at their cancel points. */
 export { newCancelledError };
 import { describe } from './describe.js';
+import { isGenerator } from './spawnable.js';
 import { CancelScope } from './scope.js';
 import {
   TaskImpl, type Operation, RESUME_NEXT, RESUME_THROW, RESUME_RETURN, RESUME_START, LIVE, FINISHED, FAILED, CANCELLED,
@@ -248,9 +249,10 @@ export class Kernel {
   }
 
   private foreign(task: TaskImpl, value: unknown): void {
+    const what = isGenerator(value) ? 'an operation (a generator)' : describe(value);
     this.throwAtTrap(task, new TypeError(
-      `Task ${task.name} yielded ${describe(value)} to the loop; tasks must \`yield*\` operations ` +
-      '(for example `yield* sleep(10)`), never `yield` a value'));
+      `Task ${task.name} yielded ${what} to the loop; tasks must \`yield*\` operations ` +
+      '(for example `yield* sleep(10)`), never `yield` them or a value'));
   }
 
   /** The task stays runnable and receives `error` at the trap it just made. */

@@ -165,8 +165,12 @@ export class EventLoop {
 
   /** Advances timers to the clock's now and runs each ready task once. Returns how many ran. */
   step(): number {
-    this.#checkUsable('step');
-    if (this.#inTick || this.#kernel.stepping) throw new GiambioError('loop.step() called while the loop is already stepping');
+    return this.#step('step');
+  }
+
+  #step(what: string): number {
+    this.#checkUsable(what);
+    if (this.#inTick || this.#kernel.stepping) throw new GiambioError(`loop.${what}() called while the loop is already stepping`);
     const kernel = this.#kernel;
     try {
       kernel.expire(kernel.clock.now());
@@ -180,7 +184,7 @@ export class EventLoop {
 
   /** Steps until no task is ready (without waiting for timers or I/O). */
   runUntilIdle(): void {
-    while (this.step() > 0 || this.#kernel.core.readyCount() > 0) { /* keep stepping */ }
+    while (this.#step('runUntilIdle') > 0 || this.#kernel.core.readyCount() > 0) { /* keep stepping */ }
   }
 
   /** The earliest timer deadline on the loop's clock (ms), `Infinity` if none. */

@@ -8,7 +8,7 @@ import { checkMilliseconds, describe } from './describe.js';
 import { runningKernel, type Kernel } from './kernel.js';
 import type { CancelScope } from './scope.js';
 import { startGenerator } from './spawnable.js';
-import { FAILED, LIVE, type Operation, type Task, type TaskImpl } from './task.js';
+import { CANCELLED, FAILED, LIVE, type Operation, type Task, type TaskImpl } from './task.js';
 import { parkWith, scheduleTrap } from './trap.js';
 
 export interface SpawnOptions {
@@ -29,6 +29,7 @@ export class TaskPool {
   /** @internal Children that have not ended. */ live = 0;
   /** @internal Failures (children's and the body's), in the order they happened. */ readonly errors: unknown[] = [];
   /** @internal The owner, while parked waiting for the children. */ waiter: TaskImpl | null = null;
+  /** @internal The expired deadline cut something short: a child ended cancelled, or the body. */ deadlineCut = false;
   #closed = false;
 
   /** @internal */
@@ -99,6 +100,7 @@ export class TaskPool {
   /** @internal */
   childEnded(task: TaskImpl): void {
     this.live--;
+    if (task.outcome === CANCELLED && this.scope.timedOut) this.deadlineCut = true;
     if (task.outcome === FAILED) {
       this.errors.push(task.errorValue);
       this.scope.cancel(`task ${task.name} failed in the same pool`);
@@ -112,14 +114,17 @@ export class TaskPool {
   }
 
   /** @internal Runs `body`, waits for the children, and decides the outcome. */
-  *run<T>(body: (pool: TaskPool) => Operation<T>, onTimeout: number): Operation<T | undefined> {
+  *run<T>(what: string, body: (pool: TaskPool) => Operation<T>, onTimeout: number): Operation<T | undefined> {
     const kernel = this.kernel;
     let value: T | undefined;
     let bodyCancelled: CancelledError | null = null;
     try {
-      value = yield* startGenerator<T>('createPool', body, [this]);
+      value = yield* startGenerator<T>(what, body, [this]);
     } catch (error) {
-      if (error instanceof CancelledError) bodyCancelled = error;
+      if (error instanceof CancelledError) {
+        bodyCancelled = error;
+        if (this.scope.timedOut) this.deadlineCut = true;
+      }
       else { this.errors.push(error); this.scope.cancel('the pool body failed'); }
     }
     // Always a schedule point; then wait until no child is left. Other tasks may still spawn into
@@ -137,19 +142,21 @@ export class TaskPool {
     if (errors.length > 1) throw new ErrorStack(errors.slice());
     // Cancellation from outside goes on outward; the pool's own is absorbed here.
     if (!this.scope.shield && this.scope.parent!.effectivelyCancelled) throw bodyCancelled ?? newCancelledError();
-    if (this.scope.timedOut && onTimeout === ON_TIMEOUT_RAISE) {
+    // trio's rule: the timeout counts only if its deadline cut something short (the body, or a
+    // child, also one still running after the body returned); work that finished in time stands.
+    if (this.deadlineCut && onTimeout === ON_TIMEOUT_RAISE) {
       throw new TooSlowError(`the operation timed out after its deadline at ${this.scope.deadline} ms`);
     }
-    if (this.scope.timedOut && onTimeout === ON_TIMEOUT_SKIP) return undefined;
+    if (this.deadlineCut && onTimeout === ON_TIMEOUT_SKIP) return undefined;
     return bodyCancelled !== null ? undefined : value;
   }
 }
 
-function* openPool<T>(body: (pool: TaskPool) => Operation<T>, shield: boolean, timeoutMs: number, onTimeout: number): Operation<T | undefined> {
-  const kernel = runningKernel('createPool()');
+function* openPool<T>(what: string, body: (pool: TaskPool) => Operation<T>, shield: boolean, timeoutMs: number, onTimeout: number): Operation<T | undefined> {
+  const kernel = runningKernel(`${what}()`);
   const pool = new TaskPool(kernel, kernel.current!, shield);
   if (timeoutMs !== Infinity) pool.scope.deadline = kernel.clock.now() + timeoutMs;
-  return yield* pool.run(body, onTimeout);
+  return yield* pool.run(what, body, onTimeout);
 }
 
 /**
@@ -164,7 +171,7 @@ function* openPool<T>(body: (pool: TaskPool) => Operation<T>, shield: boolean, t
  * });
  */
 export function createPool<T>(body: (pool: TaskPool) => Operation<T>): Operation<T> {
-  return openPool(body, false, Infinity, ON_TIMEOUT_NOTHING) as Operation<T>;
+  return openPool('createPool', body, false, Infinity, ON_TIMEOUT_NOTHING) as Operation<T>;
 }
 
 /**
@@ -173,7 +180,7 @@ export function createPool<T>(body: (pool: TaskPool) => Operation<T>): Operation
  */
 export function* withTimeout<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T> {
   checkMilliseconds('ms', ms);
-  return (yield* openPool(body, false, ms, ON_TIMEOUT_RAISE)) as T;
+  return (yield* openPool('withTimeout', body, false, ms, ON_TIMEOUT_RAISE)) as T;
 }
 
 /**
@@ -181,7 +188,7 @@ export function* withTimeout<T>(ms: number, body: (pool: TaskPool) => Operation<
  */
 export function* skipAfter<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T | undefined> {
   checkMilliseconds('ms', ms);
-  return yield* openPool(body, false, ms, ON_TIMEOUT_SKIP);
+  return yield* openPool('skipAfter', body, false, ms, ON_TIMEOUT_SKIP);
 }
 
 /**
@@ -189,5 +196,5 @@ export function* skipAfter<T>(ms: number, body: (pool: TaskPool) => Operation<T>
  * still works: `yield* shield(function* () { yield* withTimeout(1000, cleanup) })` bounds cleanup.
  */
 export function shield<T>(body: (pool: TaskPool) => Operation<T>): Operation<T> {
-  return openPool(body, true, Infinity, ON_TIMEOUT_NOTHING) as Operation<T>;
+  return openPool('shield', body, true, Infinity, ON_TIMEOUT_NOTHING) as Operation<T>;
 }

@@ -44,6 +44,8 @@ export class MPool {
   bodyDone = false;
   /** The owner has left the pool (giambio's `closed`): no more spawns. */
   exited = false;
+  /** The expired deadline cut something short (a child ended cancelled after it, or the body). */
+  deadlineCut = false;
   constructor(readonly scope: MScope, readonly owner: MTask) {}
 }
 
@@ -219,6 +221,7 @@ export class ModelScheduler {
     const pool = task.pool;
     if (pool === null) return;
     pool.live--;
+    if (outcome === 'cancelled' && pool.scope.timedOut) pool.deadlineCut = true;
     if (outcome === 'failed') {
       pool.errors.push(value);
       this.cancelScope(pool.scope);

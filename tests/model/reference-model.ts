@@ -98,7 +98,10 @@ export class ReferenceModel extends ModelScheduler implements Runtime<MPool, MTa
     try {
       value = yield* body(pool);
     } catch (error) {
-      if (error instanceof CancelledError) cutShort = true;
+      if (error instanceof CancelledError) {
+        cutShort = true;
+        if (scope.timedOut) pool.deadlineCut = true;
+      }
       else { pool.errors.push(error); this.cancelScope(scope); }
     }
     pool.bodyDone = true;
@@ -116,8 +119,9 @@ export class ReferenceModel extends ModelScheduler implements Runtime<MPool, MTa
     if (pool.errors.length === 1) throw pool.errors[0];
     if (pool.errors.length > 1) throw new ErrorStack(pool.errors.slice());
     if (!scope.shield && scope.parent!.cancelled) throw new CancelledError();
-    if (scope.timedOut && kind === 'timeout') throw new TooSlowError();
-    if (scope.timedOut && kind === 'skip') return undefined;
+    // trio's rule: only a deadline that cut something short counts.
+    if (pool.deadlineCut && kind === 'timeout') throw new TooSlowError();
+    if (pool.deadlineCut && kind === 'skip') return undefined;
     return cutShort ? undefined : value;
   }
 

@@ -344,3 +344,19 @@ describe('spawn', () => {
     expect((error as Error).message).toMatch(/returned `5` \(number\)/);
   });
 });
+
+describe("timeouts follow trio's rule", () => {
+  it('a deadline that expires as the work finishes, cutting nothing short, does not raise', async () => {
+    const result = await runChecked(function* () {
+      return yield* withTimeout(5, function* (pool) {
+        yield* sleep(5); // armed after the deadline: both due at 5, the sleep completes first
+        return [clock(), pool.timedOut];
+      });
+    });
+    expect(result).toEqual([5, true]);
+  });
+
+  it('skipAfter returns the value when its expired deadline cut nothing short', async () => {
+    expect(await runChecked(function* () { return yield* skipAfter(5, function* () { yield* sleep(5); return 'kept'; }); })).toBe('kept');
+  });
+});
