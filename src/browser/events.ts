@@ -49,8 +49,25 @@ export function* once<E extends Event = Event>(target: EventTarget, type: string
   });
 }
 
+/** The events of one type on one target, in arrival order. Made by `on()`. */
+export interface EventStream<E extends Event = Event> {
+  /**
+   * Returns the oldest event not yet taken, waiting for one if there is none. Always a checkpoint.
+   * @throws {EndOfChannel} once the stream is closed and its buffered events are taken.
+   */
+  next(): Operation<E>;
+  /**
+   * Removes the listener. Buffered events can still be taken; then `next()` raises `EndOfChannel`,
+   * as it does at once for tasks waiting now. Safe to call twice.
+   */
+  close(): void;
+  /** Events received and not yet taken. */
+  readonly buffered: number;
+  readonly closed: boolean;
+}
+
 /** Streams opened by each task, closed when it ends. */
-const openedBy = new WeakMap<TaskImpl, Set<EventStream<Event>>>();
+const openedBy = new WeakMap<TaskImpl, Set<Stream<Event>>>();
 
 function closeAll(task: TaskImpl): void {
   const streams = openedBy.get(task);
@@ -59,8 +76,7 @@ function closeAll(task: TaskImpl): void {
   for (const stream of streams) stream.close();
 }
 
-/** The events of one type on one target, in arrival order. Made by `on()`. */
-export class EventStream<E extends Event = Event> {
+class Stream<E extends Event> implements EventStream<E> {
   readonly #target: EventTarget;
   readonly #type: string;
   readonly #capture: boolean;
@@ -72,7 +88,6 @@ export class EventStream<E extends Event = Event> {
   readonly #waiters = new WaitQueue();
   #closed = false;
 
-  /** @internal */
   constructor(owner: TaskImpl, target: EventTarget, type: string, options: EventOptions) {
     this.#owner = owner;
     this.#target = target;
@@ -87,7 +102,7 @@ export class EventStream<E extends Event = Event> {
     const waiter = this.#waiters.shift();
     if (waiter === null) { this.#buffer.push(event as E); return; }
     waiter.kernel.hostWaits--;
-    waiter.kernel.wake(waiter, event);
+    if (waiter.kernel.failure === null) waiter.kernel.wake(waiter, event);
   };
 
   readonly #abortNext = (task: TaskImpl): boolean => {
@@ -96,10 +111,6 @@ export class EventStream<E extends Event = Event> {
     return true;
   };
 
-  /**
-   * Returns the oldest event not yet taken, waiting for one if there is none. Always a checkpoint.
-   * @throws {EndOfChannel} once the stream is closed and its buffered events are taken.
-   */
   *next(): Operation<E> {
     const kernel = runningKernel('EventStream.next()');
     const me = kernel.current!;
@@ -115,7 +126,6 @@ export class EventStream<E extends Event = Event> {
     return (yield parkWith(this.#abortNext, `event ${this.#type}`)) as E;
   }
 
-  /** Events received and not yet taken. */
   get buffered(): number {
     return this.#buffer.length;
   }
@@ -124,18 +134,14 @@ export class EventStream<E extends Event = Event> {
     return this.#closed;
   }
 
-  /**
-   * Removes the listener. Buffered events can still be taken; then `next()` raises `EndOfChannel`,
-   * as it does at once for tasks waiting now. Safe to call twice.
-   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#target.removeEventListener(this.#type, this.#listener, this.#capture);
-    openedBy.get(this.#owner)?.delete(this as unknown as EventStream<Event>);
+    openedBy.get(this.#owner)?.delete(this as unknown as Stream<Event>);
     for (let t = this.#waiters.shift(); t !== null; t = this.#waiters.shift()) {
       t.kernel.hostWaits--;
-      t.kernel.wakeThrow(t, new EndOfChannel(`the ${this.#type} event stream was closed`));
+      if (t.kernel.failure === null) t.kernel.wakeThrow(t, new EndOfChannel(`the ${this.#type} event stream was closed`));
     }
   }
 }
@@ -155,13 +161,13 @@ export class EventStream<E extends Event = Event> {
 export function on<E extends Event = Event>(target: EventTarget, type: string, options: EventOptions = {}): EventStream<E> {
   checkTarget('on()', target, type);
   const owner = runningKernel('on()').current!;
-  const stream = new EventStream<E>(owner, target, type, options);
+  const stream = new Stream<E>(owner, target, type, options);
   let streams = openedBy.get(owner);
   if (streams === undefined) {
     streams = new Set();
     openedBy.set(owner, streams);
     owner.onExit(closeAll);
   }
-  streams.add(stream as unknown as EventStream<Event>);
+  streams.add(stream as unknown as Stream<Event>);
   return stream;
 }

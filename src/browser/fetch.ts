@@ -24,10 +24,10 @@ function follow(signal: AbortSignal, controller: AbortController): void {
   else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true, signal: controller.signal });
 }
 
+/** The URL for task dumps, cut short (a data: URL can be long). */
 function urlOf(input: RequestInfo | URL): string {
-  if (typeof input === 'string') return input;
-  if (input instanceof URL) return input.href;
-  return (input as Request).url;
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : (input as Request).url;
+  return url.length > 100 ? `${url.slice(0, 99)}…` : url;
 }
 
 /**

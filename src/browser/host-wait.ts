@@ -46,6 +46,7 @@ export function* waitForHost<T>(what: string, reason: string, start: HostStart<T
     state = SETTLED;
     if (!wasParked) { ok = success; early = value; return; }
     kernel.hostWaits--;
+    if (kernel.failure !== null) return; // the loop died meanwhile: nobody to wake
     if (success) kernel.wake(me, value); else kernel.wakeThrow(me, value);
   };
   const undo = start({ resolve: (value) => finish(true, value), reject: (error) => finish(false, error) });

@@ -3,5 +3,5 @@
 export { browserHost } from './host.js';
 export { fetch, readBytes, readText, readJson } from './fetch.js';
 export { connect, WebSocketConnection, type WebSocketMessage, type ConnectOptions, type CloseInfo } from './websocket.js';
-export { once, on, EventStream, type EventOptions } from './events.js';
+export { once, on, type EventStream, type EventOptions } from './events.js';
 export { nextFrame } from './frame.js';

@@ -38,7 +38,10 @@ const CLOSED_HERE = 1;   // close() was called on this side
 const CLOSED_PEER = 2;   // the server closed cleanly
 const BROKEN = 3;        // the connection failed (error event, or an unclean close)
 
-/** A connected WebSocket. Made by `connect()`. */
+/**
+ * A WebSocket as a task-friendly connection. Made by `connect()`; `new WebSocketConnection(socket)`
+ * wraps a socket you created yourself (it must not be closed yet; binaryType is left as set).
+ */
 export class WebSocketConnection {
   readonly #socket: WebSocket;
   /** Messages received and not yet taken, oldest first. */
@@ -50,7 +53,7 @@ export class WebSocketConnection {
   /** Called when the socket's close event comes (close() waits for it). */
   #onClosed: Array<() => void> = [];
 
-  /** @internal Listens at once: nothing the socket receives after this is lost. */
+  /** Listens at once: nothing the socket receives after this is lost. */
   constructor(socket: WebSocket) {
     this.#socket = socket;
     socket.addEventListener('message', this.#onMessage);
@@ -62,7 +65,7 @@ export class WebSocketConnection {
     const receiver = this.#receivers.shift();
     if (receiver === null) { this.#buffer.push(event.data as WebSocketMessage); return; }
     receiver.kernel.hostWaits--;
-    receiver.kernel.wake(receiver, event.data);
+    if (receiver.kernel.failure === null) receiver.kernel.wake(receiver, event.data);
   };
 
   readonly #onError = (): void => {
@@ -102,7 +105,7 @@ export class WebSocketConnection {
   #wakeReceivers(): void {
     for (let t = this.#receivers.shift(); t !== null; t = this.#receivers.shift()) {
       t.kernel.hostWaits--;
-      t.kernel.wakeThrow(t, this.#ended());
+      if (t.kernel.failure === null) t.kernel.wakeThrow(t, this.#ended());
     }
   }
 
@@ -155,8 +158,9 @@ export class WebSocketConnection {
       if (this.#socket.readyState < 2) this.#socket.close(code, reason);
       this.#wakeReceivers();
     }
-    if (this.#closeInfo !== null || me.scope.effectivelyCancelled) {
-      if (me.scope.effectivelyCancelled) throw newCancelledError();
+    // The close has started either way; a cancelled task only skips waiting for the handshake.
+    if (me.scope.effectivelyCancelled) throw newCancelledError();
+    if (this.#closeInfo !== null) {
       yield scheduleTrap;
       return;
     }

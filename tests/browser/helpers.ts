@@ -1,6 +1,5 @@
 // Helpers for the browser suites: loops on the browser host with the debug core, leak checks, and
 // an EventTarget that counts its listeners (so a test can see that cancellation removed one).
-import { expect } from 'vitest';
 import { EventLoop } from '../../src/loop.js';
 import { DEBUG_CORE } from '../../src/core-debug.js';
 import { browserHost } from '../../src/browser/host.js';
@@ -75,5 +74,3 @@ export async function eventually(check: () => Promise<void> | void, timeoutMs = 
 export function uniqueTag(name: string): string {
   return `${name}-${Math.random().toString(36).slice(2)}`;
 }
-
-export { expect };
