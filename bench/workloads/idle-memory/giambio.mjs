@@ -1,6 +1,7 @@
 // idle-memory × giambio: N tasks parked forever (sleep(Infinity)) in one pool. Heap and RSS bytes
 // per task after a forced GC, against a GC'd baseline taken before the first spawn. Timed: first
-// spawn → all N parked. Then the pool is cancelled so the script ends cleanly and counts are checked.
+// spawn → all N parked. Like the floor's, the parent holds the N task handles. Then the pool is
+// cancelled so the script ends cleanly, and every task must have ended cancelled.
 import { checkpoint, createPool, run, sleep } from "../../../dist/index.mjs";
 import { check, gc, main, memory, now, report, sizeN } from "../../lib/common.mjs";
 
@@ -11,19 +12,16 @@ main("idle-memory/giambio", async () => {
   let finished = 0;
   function* idler() {
     started++;
-    try {
-      yield* sleep(Infinity);
-    } finally {
-      finished++;
-    }
+    yield* sleep(Infinity);
   }
   let result;
   await run(function* () {
     gc();
     const base = memory();
     const t0 = now();
+    const tasks = new Array(N);
     yield* createPool(function* (pool) {
-      for (let i = 0; i < N; i++) pool.spawn(idler);
+      for (let i = 0; i < N; i++) tasks[i] = pool.spawn(idler);
       while (started < N) yield* checkpoint();
       const ms = now() - t0;
       gc();
@@ -35,6 +33,7 @@ main("idle-memory/giambio", async () => {
       };
       pool.cancel();
     });
+    for (let i = 0; i < N; i++) if (tasks[i].state === "cancelled") finished++;
   });
   check(started, N, "parked tasks");
   check(finished, N, "cancelled tasks");
