@@ -25,7 +25,7 @@ const RESULTS_FILE = path.join(BENCH_DIR, "results", "latest.json");
 
 /** Display order; anything else found on disk follows alphabetically. */
 const WORKLOAD_ORDER = ["spawn", "pingpong", "timers", "cancel", "idle-memory", "echo"];
-const RUNTIME_ORDER = ["giambio", "floor", "native", "effection", "effect"];
+const RUNTIME_ORDER = ["giambio", "giambio-hooks", "floor", "native", "effection", "effect"];
 /** Ratios are to the first of these that has results for the workload. */
 const REFERENCES = ["giambio", "floor", "native"];
 
