@@ -4,7 +4,7 @@
  */
 import { checkMilliseconds } from './describe.js';
 import { runningKernel } from './kernel.js';
-import { checkpointTrap, sleepTrap, type Trap } from './trap.js';
+import { checkpointTrap, doneWith, sleepTrap, type Trap } from './trap.js';
 import type { Operation, Task } from './task.js';
 
 /**
@@ -17,10 +17,10 @@ class TrapOperation<T> implements Operation<T> {
   private trapped = false;
   constructor(private readonly trap: Trap, private readonly ms: number) {}
   next(value?: unknown): IteratorResult<unknown, T> {
-    if (this.trapped) return { value: value as T, done: true };
+    if (this.trapped) return doneWith(value as T);
     this.trapped = true;
     this.trap.ms = this.ms;
-    return { value: this.trap, done: false };
+    return this.trap.yielded;
   }
   throw(error: unknown): IteratorResult<unknown, T> {
     this.trapped = true;
@@ -28,7 +28,7 @@ class TrapOperation<T> implements Operation<T> {
   }
   return(value: T): IteratorResult<unknown, T> {
     this.trapped = true;
-    return { value, done: true };
+    return doneWith(value);
   }
   [Symbol.iterator](): Operation<T> {
     return this;
@@ -40,9 +40,9 @@ class TrapOperation<T> implements Operation<T> {
  * (a return) ever ends it; were it resumed normally it would simply park again.
  */
 const sleepForever: Operation<void> = {
-  next: () => { sleepTrap.ms = Infinity; return { value: sleepTrap, done: false }; },
+  next: () => { sleepTrap.ms = Infinity; return sleepTrap.yielded; },
   throw: (error: unknown) => { throw error; },
-  return: (value: void) => ({ value, done: true }),
+  return: (value: void) => doneWith(value),
   [Symbol.iterator]() { return sleepForever; },
 } as Operation<void>;
 

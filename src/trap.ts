@@ -27,7 +27,11 @@ export class Trap {
   ms = 0;
   /** How to undo the park, for TRAP_PARK. */
   abort: AbortFn | null = null;
-  constructor(readonly kind: number) {}
+  /** The iterator result that yields this trap (frozen, shared by every operation that yields it). */
+  readonly yielded: IteratorYieldResult<Trap>;
+  constructor(readonly kind: number) {
+    this.yielded = Object.freeze({ value: this, done: false as const });
+  }
 }
 
 export const checkpointTrap = new Trap(TRAP_CHECKPOINT);
@@ -42,4 +46,16 @@ export function parkWith(abort: AbortFn, reason: string): Trap {
   // needs no field of its own for it.
   if (abort.reason !== reason) abort.reason = reason;
   return parkTrap;
+}
+
+/**
+ * The shared completion result of one-trap operations: `yield*` reads a result's `done` and
+ * `value` at once and keeps neither, so one rewritten object serves every operation (and each trap
+ * carries its own frozen `{ value: trap, done: false }`), with no allocation per step.
+ */
+const doneResult: { value: unknown; done: true } = { value: undefined, done: true };
+/** The shared completion result, holding `value` until the next one replaces it. */
+export function doneWith<T>(value: T): IteratorReturnResult<T> {
+  doneResult.value = value;
+  return doneResult as IteratorReturnResult<T>;
 }

@@ -16,7 +16,7 @@
  */
 import { runningKernel } from '../kernel.js';
 import type { Operation, TaskImpl } from '../task.js';
-import { scheduleTrap, type Trap } from '../trap.js';
+import { doneWith, scheduleTrap, type Trap } from '../trap.js';
 import { throwIfCancelled } from './waiting.js';
 
 /** Returned by `attempt` when the task registered as a waiter and must park. */
@@ -56,23 +56,23 @@ export class BlockingOperation<S, A, T> implements Operation<T> {
         this.arg = undefined as A; // a put's item now belongs to the queue (or the waiter record)
         if (result === PARK) {
           this.phase = PARKED;
-          return { value: this.kind.park(), done: false };
+          return this.kind.park().yielded;
         }
         this.result = result;
         this.phase = SCHEDULED;
-        return { value: scheduleTrap, done: false };
+        return scheduleTrap.yielded;
       }
       case SCHEDULED: {
         const result = this.result as T;
         this.result = undefined;
         this.phase = FINISHED;
-        return { value: result, done: true };
+        return doneWith(result);
       }
       case PARKED:
         this.phase = FINISHED;
-        return { value: value as T, done: true };
+        return doneWith(value as T);
       default:
-        return { value: undefined as T, done: true };
+        return doneWith(undefined as T);
     }
   }
 
@@ -84,7 +84,7 @@ export class BlockingOperation<S, A, T> implements Operation<T> {
   return(value: T): IteratorResult<unknown, T> {
     this.phase = FINISHED;
     this.result = undefined;
-    return { value, done: true };
+    return doneWith(value);
   }
 
   [Symbol.iterator](): Operation<T> {
