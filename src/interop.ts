@@ -14,15 +14,11 @@
  */
 import { describe } from './describe.js';
 import { ResourceClosed } from './errors.js';
-import { newCancelledError, runningKernel, type Kernel } from './kernel.js';
+import { newCancelledError, runningKernel } from './kernel.js';
+import { waitForHost } from './host-wait.js';
 import { throwIfCancelled } from './sync/waiting.js';
 import type { CancelScope } from './scope.js';
-import type { Operation, TaskImpl } from './task.js';
-import { parkWith, scheduleTrap } from './trap.js';
-
-const WAITING = 0; // then() attached, the task has not parked yet
-const PARKED = 1;  // the task is parked, counted in hostWaits
-const SETTLED = 2; // the promise settled or the wait was aborted: later outcomes are ignored
+import type { Operation } from './task.js';
 
 const ignore = (): void => { /* a late outcome nobody waits for */ };
 
@@ -31,42 +27,17 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
-/** Parks `me` until `promise` settles; aborts `controller` (if any) when cancellation withdraws it. */
-function* waitFor<T>(kernel: Kernel, me: TaskImpl, promise: PromiseLike<T>, controller: AbortController | null,
-  reason: string): Operation<T> {
-  let state = WAITING;
-  let ok = true;
-  let early: unknown;
-  const settle = (success: boolean, value: unknown): void => {
-    if (state === SETTLED) return;
-    const parked = state === PARKED;
-    state = SETTLED;
-    if (!parked) { ok = success; early = value; return; } // a thenable that called back synchronously
-    kernel.hostWaits--;
-    if (kernel.failure !== null) return; // the loop died meanwhile: nobody to wake
-    if (success) kernel.wake(me, value); else kernel.wakeThrow(me, value);
-  };
-  try {
-    promise.then((value) => settle(true, value), (error: unknown) => settle(false, error));
-  } catch (error) {
-    settle(false, error); // a thenable whose then() throws
-  }
-  if (state === SETTLED) {
-    yield scheduleTrap; // still a schedule point; the outcome cannot be lost to a cancellation
-    if (!ok) throw early;
-    return early as T;
-  }
-  state = PARKED;
-  kernel.hostWaits++;
-  const abort = (): boolean => {
-    if (state !== PARKED) return false;
-    state = SETTLED;
-    kernel.hostWaits--;
-    // The reason is the CancelledError the task itself receives (its message says why).
-    controller?.abort(me.scope.cancelledBy?.cancelError ?? newCancelledError(`${reason} was cancelled`));
-    return true;
-  };
-  return (yield parkWith(abort, reason)) as T;
+/** Parks the task until `promise` settles; aborts `controller` (if any) when cancellation withdraws it. */
+function waitFor<T>(promise: PromiseLike<T>, controller: AbortController | null, what: string): Operation<T> {
+  return waitForHost<T>(what, what, (settle, me) => {
+    try {
+      promise.then(settle.resolve, settle.reject);
+    } catch (error) {
+      settle.reject(error); // a thenable whose then() throws
+    }
+    // The abort reason is the CancelledError the task itself receives (its message says why).
+    return () => controller?.abort(me.scope.cancelledBy?.cancelError ?? newCancelledError(`${what} was cancelled`));
+  });
 }
 
 /**
@@ -85,7 +56,7 @@ export function* until<T>(promise: PromiseLike<T>): Operation<T> {
   }
   if (me.scope.effectivelyCancelled) promise.then(undefined, ignore);
   throwIfCancelled(me);
-  return yield* waitFor(kernel, me, promise, null, 'until()');
+  return yield* waitFor(promise, null, 'until()');
 }
 
 /**
@@ -108,7 +79,7 @@ export function* call<T>(fn: (signal: AbortSignal) => PromiseLike<T>): Operation
   if (!isThenable(promise)) {
     throw new TypeError(`call() expects its function to return a Promise (or another thenable), got ${describe(promise)}`);
   }
-  return yield* waitFor(kernel, me, promise, controller, 'call()');
+  return yield* waitFor(promise, controller, 'call()');
 }
 
 /** The signal of each scope that asked for one (at most one controller per scope). */

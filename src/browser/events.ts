@@ -12,7 +12,7 @@ import { newCancelledError, runningKernel } from '../kernel.js';
 import type { Operation, TaskImpl } from '../task.js';
 import { parkWith, scheduleTrap } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
-import { waitForHost } from './host-wait.js';
+import { waitForHost } from '../host-wait.js';
 
 export interface EventOptions {
   /** Call `preventDefault()` on each event inside the listener (afterwards it would be too late). */

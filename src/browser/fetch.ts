@@ -10,7 +10,7 @@
 import { describe } from '../describe.js';
 import { newCancelledError } from '../kernel.js';
 import type { Operation } from '../task.js';
-import { waitForHost } from './host-wait.js';
+import { waitForHost } from '../host-wait.js';
 
 /**
  * The controller behind each Response this module fetched. Cancelling the body stream alone does

@@ -3,7 +3,7 @@
  * DOM writes that should land in one paint. Cancelling the task cancels the frame request.
  */
 import type { Operation } from '../task.js';
-import { waitForHost } from './host-wait.js';
+import { waitForHost } from '../host-wait.js';
 
 /**
  * Waits until the next frame is about to be painted and returns its timestamp (ms, on the

@@ -14,7 +14,7 @@ import { newCancelledError, runningKernel } from '../kernel.js';
 import type { Operation, TaskImpl } from '../task.js';
 import { parkWith, scheduleTrap } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
-import { waitForHost } from './host-wait.js';
+import { waitForHost } from '../host-wait.js';
 
 /** What a WebSocket delivers: text, or bytes (an ArrayBuffer, or a Blob with binaryType 'blob'). */
 export type WebSocketMessage = string | ArrayBuffer | Blob;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { browserHost } from '../../src/browser/host.js';
 import { createPool } from '../../src/pool.js';
 import { checkpoint, sleep } from '../../src/operations.js';
-import { waitForHost } from '../../src/browser/host-wait.js';
+import { waitForHost } from '../../src/host-wait.js';
 import { runInBrowser } from './helpers.js';
 
 /** Runs a chain of `n` host callbacks, each scheduled from the previous one; resolves with the ms taken. */

@@ -1,15 +1,16 @@
 /**
- * The one way browser operations wait: park the current task on a host callback. Everything in
- * giambio/browser (fetch, WebSocket, events, frames) is a `waitForHost` with a start function that
- * registers the callback and returns how to undo it.
+ * The one way an operation waits for a host callback: park the current task until the callback
+ * settles it. `until`/`call` (Promises) and everything in giambio/browser (fetch, WebSocket,
+ * events, frames) is a `waitForHost` with a start function that registers the callback and
+ * returns how to undo it. (giambio/node keeps a reusable `HostWait` per socket instead.)
  *
  * Invariant: while the task is parked here, it counts once in `kernel.hostWaits` (so a virtual
  * clock never jumps past real I/O); the count is dropped exactly once, on wake or on abort.
  * @internal
  */
-import { newCancelledError, runningKernel } from '../kernel.js';
-import { parkWith, scheduleTrap } from '../trap.js';
-import type { Operation } from '../task.js';
+import { runningKernel } from './kernel.js';
+import { parkWith, scheduleTrap } from './trap.js';
+import type { Operation, TaskImpl } from './task.js';
 
 /** Ends a host wait. Only the first call of either takes effect; later calls are ignored. */
 export interface HostSettle<T> {
@@ -21,7 +22,7 @@ export interface HostSettle<T> {
  * Starts the host operation and returns its undo (remove the listener, abort the request, …),
  * called if cancellation reaches the task first. It may settle synchronously.
  */
-export type HostStart<T> = (settle: HostSettle<T>) => () => void;
+export type HostStart<T> = (settle: HostSettle<T>, task: TaskImpl) => () => void;
 
 const WAITING = 0;   // started, not settled, task not parked yet
 const PARKED = 1;    // task parked, counted in hostWaits
@@ -36,7 +37,8 @@ const SETTLED = 2;   // the callback came (or the wait was aborted): later calls
 export function* waitForHost<T>(what: string, reason: string, start: HostStart<T>): Operation<T> {
   const kernel = runningKernel(what);
   const me = kernel.current!;
-  if (me.scope.effectivelyCancelled) throw newCancelledError();
+  const cancelledBy = me.scope.cancelledBy;
+  if (cancelledBy !== null) throw cancelledBy.cancelError;
   let state = WAITING;
   let ok = true;
   let early: unknown;
@@ -49,7 +51,7 @@ export function* waitForHost<T>(what: string, reason: string, start: HostStart<T
     if (kernel.failure !== null) return; // the loop died meanwhile: nobody to wake
     if (success) kernel.wake(me, value); else kernel.wakeThrow(me, value);
   };
-  const undo = start({ resolve: (value) => finish(true, value), reject: (error) => finish(false, error) });
+  const undo = start({ resolve: (value) => finish(true, value), reject: (error) => finish(false, error) }, me);
   if (state === SETTLED) {
     // Settled synchronously: still a schedule point, and the outcome is never lost to a cancel.
     yield scheduleTrap;
