@@ -10,19 +10,20 @@
  */
 import { Core, type CoreBuild } from './core.js';
 import { OK, STATE_PARKED, slotOfHandle } from './core-constants.js';
-import { CancelledError, GiambioError, InternalError, TaskCancelledError, newCancelledError } from './errors.js';
-
-/** Re-exported for the primitives, which raise it at their cancel points. */
-export { newCancelledError };
+import { CancelledError, GiambioError, InternalError, newCancelledError } from './errors.js';
 import { describe } from './describe.js';
+import { addTaskTrace } from './task-trace.js';
 import { isGenerator } from './spawnable.js';
 import { CancelScope } from './scope.js';
 import {
   TaskImpl, type Operation, RESUME_NEXT, RESUME_THROW, RESUME_RETURN, RESUME_START, LIVE, FINISHED, FAILED, CANCELLED,
 } from './task.js';
 import type { TaskPool } from './pool.js';
-import { Trap, TRAP_CHECKPOINT, TRAP_SCHEDULE, TRAP_SLEEP, TRAP_PARK, sleepTrap, parkTrap, parkWith, checkpointTrap, type AbortFn } from './trap.js';
+import { Trap, TRAP_CHECKPOINT, TRAP_SCHEDULE, TRAP_SLEEP, TRAP_PARK, sleepTrap, parkTrap, type AbortFn } from './trap.js';
 import { WaitQueue } from './wait-queue.js';
+
+/** Re-exported for the primitives, which raise it at their cancel points. */
+export { newCancelledError };
 import type { Clock } from './clock.js';
 import type { Debugger } from './debugger.js';
 
@@ -47,29 +48,6 @@ abortSleep.reason = 'sleep';
 /** For `sleep(Infinity)` and other waits that only cancellation ends. */
 export const abortAlways: AbortFn = () => true;
 
-const traced = new WeakSet<object>();
-/** Stack frames of giambio's own spawning path (and Promise plumbing), skipped to find the caller. */
-const LIBRARY_FRAME = /^\s*at (?:new Promise|(?:Kernel|TaskPool|EventLoop)\.|#spawn|#startRoot|spawnWith |spawn |run |runVirtual |start )|^\s*at <anonymous>|[\\/]dist[\\/]chunks[\\/]/;
-
-/**
- * With `debug: true`, a failing task's error gets a logical trace appended to its stack: the task,
- * where it was spawned, and each enclosing task up to the root with what it was waiting on —
- * instead of only the scheduler's frames. Added once, by the task where the error started.
- */
-function addTaskTrace(task: TaskImpl, error: unknown): void {
-  if (!(error instanceof Error) || traced.has(error)) return;
-  traced.add(error);
-  const lines = ['', '    giambio task trace (innermost first):'];
-  for (let t: TaskImpl | null = task; t !== null; t = t.pool?.owner ?? null) {
-    const doing = t === task ? 'failed' : t.abort !== null ? `waiting on ${t.waitReason}` : t.state;
-    lines.push(`      task ${t.name} #${t.id} ${doing}`);
-    const site = t.spawnSite?.split('\n').find((line) => !LIBRARY_FRAME.test(line));
-    if (site !== undefined) lines.push(`        spawned ${site.trim()}`);
-  }
-  try {
-    error.stack = `${error.stack ?? String(error)}${lines.join('\n')}`;
-  } catch { /* a frozen error keeps its own stack */ }
-}
 
 export interface KernelOptions {
   clock: Clock;
@@ -403,35 +381,5 @@ export class Kernel {
 
   stateOf(task: TaskImpl): number {
     return this.core.taskState(task.id);
-  }
-
-  // ---- joining ---------------------------------------------------------------------------------
-
-  *join<T>(task: TaskImpl<T>): Operation<T> {
-    const kernel = runningKernel('Task.join()');
-    if (kernel !== this) throw new GiambioError(`cannot join ${task} from another loop`);
-    const me = kernel.current!;
-    if (me === task) throw new GiambioError(`task ${task.name} cannot join itself: it would wait forever`);
-    if (task.outcome === LIVE) {
-      const joiners = (task.joiners ??= new WaitQueue());
-      joiners.push(me);
-      yield parkWith((t) => joiners.remove(t), `join ${task.name}`);
-    } else {
-      yield checkpointTrap;
-    }
-    if (task.outcome === FINISHED) return task.resultValue as T;
-    if (task.outcome === FAILED) throw task.errorValue;
-    throw new TaskCancelledError(`task ${task.name} was cancelled`);
-  }
-
-  taskPromise<T>(task: TaskImpl<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const settle = (t: TaskImpl): void => {
-        if (t.outcome === FINISHED) resolve(t.resultValue as T);
-        else if (t.outcome === FAILED) reject(t.errorValue);
-        else reject(new TaskCancelledError(`task ${t.name} was cancelled`));
-      };
-      if (task.outcome !== LIVE) settle(task); else task.onExit(settle);
-    });
   }
 }

@@ -8,6 +8,7 @@ import type { TaskPool } from './pool.js';
 import type { WaitQueue } from './wait-queue.js';
 import type { AbortFn } from './trap.js';
 import { STATE_READY, STATE_RUNNING, STATE_PARKED, SLOT_LIMIT } from './core-constants.js';
+import { joinTask, taskPromise } from './join.js';
 
 /** What a task `yield*`s: a generator whose yields are the loop's traps and whose return is `T`. */
 export type Operation<T> = Generator<unknown, T, unknown>;
@@ -174,11 +175,11 @@ export class TaskImpl<T = unknown> implements Task<T> {
   }
 
   join(): Operation<T> {
-    return this.kernel.join(this);
+    return joinTask(this);
   }
 
   toPromise(): Promise<T> {
-    return this.kernel.taskPromise(this);
+    return taskPromise(this);
   }
 
   /** Runs `hook` when the task ends (at once if it has). */
