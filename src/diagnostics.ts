@@ -46,7 +46,7 @@ function taskNode(task: TaskImpl): TaskNode {
 function nestedScopes(scope: CancelScope, owner: TaskImpl): ScopeNode[] {
   const out: ScopeNode[] = [];
   for (let c = scope.firstChild; c !== null; c = c.nextSibling) if (c.owner === owner) out.push(scopeNode(c, owner));
-  return out.reverse(); // children are linked newest first
+  return out;
 }
 
 function scopeNode(scope: CancelScope, owner: TaskImpl): ScopeNode {

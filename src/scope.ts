@@ -33,9 +33,11 @@ export class CancelScope {
   timerId = -1;
 
   firstChild: CancelScope | null = null;
+  lastChild: CancelScope | null = null;
   prevSibling: CancelScope | null = null;
   nextSibling: CancelScope | null = null;
   firstMember: TaskImpl | null = null;
+  lastMember: TaskImpl | null = null;
   /** Run once when the scope is cancelled or closes (see onEnd); null when none. */
   endHooks: Array<(cancelled: boolean) => void> | null = null;
 
@@ -112,30 +114,33 @@ export class CancelScope {
     }
   }
 
+  // Children and members are kept oldest first (appended at the tail), so cancellation reaches
+  // parked tasks in the order they joined the scope.
+
   addChild(child: CancelScope): void {
-    child.prevSibling = null;
-    child.nextSibling = this.firstChild;
-    if (this.firstChild !== null) this.firstChild.prevSibling = child;
-    this.firstChild = child;
+    child.nextSibling = null;
+    child.prevSibling = this.lastChild;
+    if (this.lastChild === null) this.firstChild = child; else this.lastChild.nextSibling = child;
+    this.lastChild = child;
   }
 
   removeChild(child: CancelScope): void {
     if (child.prevSibling === null) this.firstChild = child.nextSibling; else child.prevSibling.nextSibling = child.nextSibling;
-    if (child.nextSibling !== null) child.nextSibling.prevSibling = child.prevSibling;
+    if (child.nextSibling === null) this.lastChild = child.prevSibling; else child.nextSibling.prevSibling = child.prevSibling;
     child.prevSibling = child.nextSibling = null;
   }
 
   addMember(task: TaskImpl): void {
-    task.memberPrev = null;
-    task.memberNext = this.firstMember;
-    if (this.firstMember !== null) this.firstMember.memberPrev = task;
-    this.firstMember = task;
+    task.memberNext = null;
+    task.memberPrev = this.lastMember;
+    if (this.lastMember === null) this.firstMember = task; else this.lastMember.memberNext = task;
+    this.lastMember = task;
     task.scope = this;
   }
 
   removeMember(task: TaskImpl): void {
     if (task.memberPrev === null) this.firstMember = task.memberNext; else task.memberPrev.memberNext = task.memberNext;
-    if (task.memberNext !== null) task.memberNext.memberPrev = task.memberPrev;
+    if (task.memberNext === null) this.lastMember = task.memberPrev; else task.memberNext.memberPrev = task.memberPrev;
     task.memberPrev = task.memberNext = null;
   }
 

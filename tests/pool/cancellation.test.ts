@@ -360,3 +360,17 @@ describe("timeouts follow trio's rule", () => {
     expect(await runChecked(function* () { return yield* skipAfter(5, function* () { yield* sleep(5); return 'kept'; }); })).toBe('kept');
   });
 });
+
+describe('delivery order', () => {
+  it('cancelling a pool wakes its parked children in the order they were spawned', async () => {
+    const order: number[] = [];
+    await runChecked(function* () {
+      yield* createPool(function* (pool) {
+        for (let i = 0; i < 5; i++) pool.spawn(function* () { try { yield* sleep(Infinity); } finally { order.push(i); } });
+        yield* sleep(1);
+        pool.cancel();
+      });
+    });
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+  });
+});
