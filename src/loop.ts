@@ -12,17 +12,12 @@ import type { CoreBuild } from './core.js';
 import type { Debugger } from './debugger.js';
 import { CancelledError, DeadlockError, GiambioError, InternalError } from './errors.js';
 import { formatTaskTree, taskTree, type TaskNode } from './diagnostics.js';
+import { DeadlockWatch, hostResources } from './deadlock.js';
 import { describe } from './describe.js';
 import { defaultHost, type Host } from './host.js';
 import { Kernel, maybeRunningKernel } from './kernel.js';
 import { startGenerator } from './spawnable.js';
 import { CANCELLED, FAILED, FINISHED, LIVE, type Operation, type Task, type TaskImpl } from './task.js';
-
-/** Node's list of live host resources (handles, requests), or null outside Node. */
-function hostResources(): string[] | null {
-  const p = (globalThis as { process?: { getActiveResourcesInfo?: () => string[] } }).process;
-  return typeof p?.getActiveResourcesInfo === 'function' ? p.getActiveResourcesInfo() : null;
-}
 
 /** A loop cannot be started from inside a task: that task would block every other one. */
 function refuseReentry(what: string): void {
@@ -98,11 +93,10 @@ export class EventLoop {
   #settle: ((task: TaskImpl, outcome: unknown) => void) | null = null;
   #unwatch: (() => void) | null = null;
   #onAbort: (() => void) | null = null;
-  readonly #deadlocks: boolean;
-  readonly #deadlockNeedsHostCheck: boolean;
+  /** Null when deadlock detection is off. */
+  readonly #deadlockWatch: DeadlockWatch | null;
   /** Set when a deadlock was declared: the root is being cancelled, and run rejects with it. */
   #deadlock: DeadlockError | null = null;
-  #deadlockCheck: unknown = null;
 
   constructor(options: EventLoopOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -123,8 +117,10 @@ export class EventLoop {
       this.#kernel.shuffle = true;
       this.#kernel.core.readySeed(options.seed >>> 0);
     }
-    this.#deadlocks = options.detectDeadlocks ?? (clock.idle !== undefined || hostResources() !== null);
-    this.#deadlockNeedsHostCheck = options.detectDeadlocks === undefined && clock.idle === undefined;
+    const detect = options.detectDeadlocks ?? (clock.idle !== undefined || hostResources() !== null);
+    this.#deadlockWatch = !detect ? null : new DeadlockWatch(this.#kernel,
+      options.detectDeadlocks === undefined && clock.idle === undefined,
+      () => this.#auto && !this.#tickScheduled, options.signal, () => this.#declareDeadlock());
     this.#host = options.host ?? defaultHost;
     this.#signal = options.signal;
     this.#watchesClock = typeof (clock as { watch?: unknown }).watch === 'function';
@@ -275,7 +271,7 @@ export class EventLoop {
 
   #stopDriver(): void {
     this.#auto = false;
-    if (this.#deadlockCheck !== null) { clearTimeout(this.#deadlockCheck as ReturnType<typeof setTimeout>); this.#deadlockCheck = null; }
+    this.#deadlockWatch?.stop();
     this.#kernel.onReady = null;
     this.#clearHostTimer();
     if (this.#onAbort !== null) { this.#signal!.removeEventListener('abort', this.#onAbort); this.#onAbort = null; }
@@ -335,7 +331,7 @@ export class EventLoop {
         if (kernel.hostWaits === 0 && clock.idle !== undefined && clock.idle(deadline)) { now = clock.now(); continue; }
         if (deadline <= now) continue;
         this.#waitForHost(deadline);
-        if (deadline === Infinity && this.#deadlocks) this.#suspectDeadlock();
+        if (deadline === Infinity) this.#deadlockWatch?.suspect();
         return;
       }
     } catch (error) {
@@ -344,27 +340,6 @@ export class EventLoop {
       this.#inTick = false;
     }
   };
-
-  /**
-   * Nothing is ready, no timer is armed. Plain code may still wake a task from a microtask or a
-   * host callback, so the verdict waits one macrotask and then requires that nothing ran meanwhile,
-   * that no task waits on the host, that no live AbortSignal was given to the loop, and (in Node,
-   * by default) that no other host resource is alive.
-   */
-  #suspectDeadlock(): void {
-    if (this.#deadlockCheck !== null) return;
-    const steps = this.#kernel.steps;
-    this.#deadlockCheck = setTimeout(() => {
-      this.#deadlockCheck = null;
-      const kernel = this.#kernel;
-      if (!this.#auto || kernel.steps !== steps || this.#tickScheduled || kernel.core.readyCount() > 0) return;
-      if (kernel.hostWaits > 0 || kernel.core.nextDeadline() !== Infinity) return;
-      if (this.#signal !== undefined && !this.#signal.aborted) return;
-      // Node lists this very timeout while it runs: anything beyond it keeps the host alive.
-      if (this.#deadlockNeedsHostCheck && (hostResources() ?? []).length > 1) return;
-      this.#declareDeadlock();
-    }, 0);
-  }
 
   #declareDeadlock(): void {
     const root = this.#root;
