@@ -2,16 +2,17 @@
 // queues; the pinger sends i and waits for the reply (i + 1) before sending the next. Sends use
 // putNowait (an unbounded queue never needs to wait, like the floor's and native's send); get()
 // parks until the message arrives. Timed: first send → last reply received.
-import { createPool, Queue, run } from "../../../dist/index.mjs";
+import { createPool, Queue } from "../../../dist/index.mjs";
+import { giambioLoop, RUNTIME } from "../../lib/giambio.mjs";
 import { check, main, now, report, sizeN } from "../../lib/common.mjs";
 
 const N = sizeN(200_000);
 
-main("pingpong/giambio", async () => {
+main(`pingpong/${RUNTIME}`, async () => {
   let replies = 0;
   let served = 0;
   let ms = 0;
-  await run(function* () {
+  await giambioLoop().run(function* () {
     const requests = new Queue();
     const responses = new Queue();
     yield* createPool(function* (pool) {
@@ -36,5 +37,5 @@ main("pingpong/giambio", async () => {
   });
   check(served, N, "requests served");
   check(replies, N, "replies received");
-  report({ workload: "pingpong", runtime: "giambio", n: N, ms });
+  report({ workload: "pingpong", runtime: RUNTIME, n: N, ms });
 });
