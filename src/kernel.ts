@@ -129,14 +129,30 @@ export class Kernel {
 
   /** Runs each task that is ready now once; returns how many ran. */
   runReady(): number {
+    return this.runBatches(NaN, 0);
+  }
+
+  /**
+   * Runs batches — expire timers at `now`, then run each task ready at that moment once — until no
+   * task is ready or at least `limit` tasks ran (limit 0: one batch, without expiring timers).
+   * Returns how many ran. One entry per call, so a busy loop pays the bookkeeping once per call.
+   */
+  runBatches(now: number, limit: number): number {
     const previous = running;
     running = this;
     this.stepping = true;
     try {
-      if (this.shuffle) this.core.readyShuffle();
-      let n = this.core.readyCount();
-      const ran = n;
-      while (n-- > 0) this.resume(this.tasks[this.core.runNext()]!);
+      const core = this.core;
+      let ran = 0;
+      do {
+        if (limit > 0) this.expire(now);
+        if (this.shuffle) core.readyShuffle();
+        let n = core.readyCount();
+        if (n === 0) break;
+        ran += n;
+        while (n-- > 0) this.resume(this.tasks[core.runNext()]!);
+        if (this.root === null || this.root.outcome !== LIVE) break; // the loop is done
+      } while (ran < limit);
       return ran;
     } finally {
       this.stepping = false;

@@ -312,8 +312,7 @@ export class EventLoop {
       let now = clock.now();
       let sinceClock = 0;
       for (;;) {
-        kernel.expire(now);
-        sinceClock += kernel.runReady();
+        sinceClock += kernel.runBatches(now, CLOCK_EVERY - sinceClock);
         if (!this.#auto) return; // the root ended
         if (core.readyCount() > 0) {
           if (sinceClock < CLOCK_EVERY) continue;
