@@ -6,6 +6,15 @@ import { CancelledError, TooSlowError } from '../../src/errors.js';
 import type { Operation } from '../../src/task.js';
 import { runChecked } from '../helpers.js';
 
+/** giambio's `child(n)` of the timeout scripts: announces itself, sleeps n seconds, says so. */
+function napper(log: (message: string) => void): (n: number) => Operation<void> {
+  return function* child(n: number): Operation<void> {
+    log(`[child ${n}] Child spawned!! Sleeping for ${n} seconds`);
+    yield* sleep(n * 1000);
+    log(`[child ${n}] Had a nice nap!`);
+  };
+}
+
 /** A log of `t<ms> message` lines. */
 function recorder() {
   const lines: string[] = [];
@@ -178,11 +187,7 @@ describe('giambio scenarios', () => {
 
   it('timeout: withTimeout(12 s) cancels the spawned and the inline children and raises TooSlowError', async () => {
     const { lines, log } = recorder();
-    function* child(n: number): Operation<void> {
-      log(`[child ${n}] Child spawned!! Sleeping for ${n} seconds`);
-      yield* sleep(n * 1000);
-      log(`[child ${n}] Had a nice nap!`);
-    }
+    const child = napper(log);
     await runChecked(function* () {
       try {
         yield* withTimeout(12_000, function* (pool) {
@@ -210,11 +215,7 @@ describe('giambio scenarios', () => {
 
   it('timeout2: skipAfter(10 s) is silent and reports timedOut', async () => {
     const { lines, log } = recorder();
-    function* child(n: number): Operation<void> {
-      log(`[child ${n}] Child spawned!! Sleeping for ${n} seconds`);
-      yield* sleep(n * 1000);
-      log(`[child ${n}] Had a nice nap!`);
-    }
+    const child = napper(log);
     await runChecked(function* () {
       let timedOut = false;
       const value = yield* skipAfter(10_000, function* (pool) {
@@ -240,11 +241,7 @@ describe('giambio scenarios', () => {
 
   it('timeout3: an inner withTimeout(2 s) in a worker returns early; the outer one still fires at 5 s', async () => {
     const { lines, log } = recorder();
-    function* child(n: number): Operation<void> {
-      log(`[child ${n}] Child spawned!! Sleeping for ${n} seconds`);
-      yield* sleep(n * 1000);
-      log(`[child ${n}] Had a nice nap!`);
-    }
+    const child = napper(log);
     function* worker(n: number): Operation<boolean> {
       try {
         yield* withTimeout(2000, function* () { yield* child(n); });
