@@ -8,7 +8,7 @@
  * clock never jumps past real I/O); the count is dropped exactly once, on wake or on abort.
  * @internal
  */
-import { runningKernel } from './kernel.js';
+import { runningKernel } from './run-context.js';
 import { parkWith, scheduleTrap } from './trap.js';
 import type { Operation, TaskImpl } from './task.js';
 

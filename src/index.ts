@@ -1,6 +1,6 @@
 // giambio: structured concurrency for JavaScript on generator tasks and a WebAssembly scheduler core.
 // This entry is environment-neutral: no node: imports. It only re-exports.
-export type { Operation, Task, TaskState } from './task.js';
+export type { Operation, Task, TaskState } from './types.js';
 export type { Clock } from './clock.js';
 export type { Debugger } from './debugger.js';
 export type { Host } from './host.js';

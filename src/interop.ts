@@ -13,8 +13,8 @@
  * when cancellation reaches the task.
  */
 import { describe } from './describe.js';
-import { ResourceClosed } from './errors.js';
-import { newCancelledError, runningKernel } from './kernel.js';
+import { ResourceClosed, newCancelledError } from './errors.js';
+import { runningKernel } from './run-context.js';
 import { waitForHost } from './host-wait.js';
 import { throwIfCancelled } from './sync/waiting.js';
 import type { CancelScope } from './scope.js';

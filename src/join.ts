@@ -5,8 +5,9 @@
  * @internal
  */
 import { GiambioError, TaskCancelledError } from './errors.js';
-import { runningKernel } from './kernel.js';
-import { FAILED, FINISHED, LIVE, type Operation, type TaskImpl } from './task.js';
+import { runningKernel } from './run-context.js';
+import type { Operation, TaskImpl } from './task.js';
+import { FAILED, FINISHED, LIVE } from './task-outcome.js';
 import { checkpointTrap, parkWith } from './trap.js';
 import { WaitQueue } from './wait-queue.js';
 

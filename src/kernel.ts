@@ -1,96 +1,35 @@
 /**
  * The kernel: owns the generators (keyed by core slot), resumes them, and dispatches what they yield
  * through the trap table. Scheduling decisions (which task runs next, which timers are due) are the
- * wasm core's; the kernel never keeps a queue or a heap of its own.
+ * wasm core's; the kernel never keeps a queue or a heap of its own. What the kernel owns and the
+ * park/wake and scope operations others call on it are in kernel-state.ts; this file is the stepping:
+ * running tasks, the trap table, ending tasks.
  *
- * The one park/wake mechanism: a task parks by yielding `parkWith(abort, reason)`; anything may later
- * `wake` it (once) with a value or `wakeThrow` it with an error. Cancellation calls `abort` to
- * withdraw a parked task before throwing `CancelledError` into it. Primitives are built on this alone.
+ * Only the loop (loop.ts) imports this module: everything else finds the running kernel through
+ * run-context.ts and knows it by type only.
  * @internal
  */
-import { Core, type CoreBuild } from './core.js';
-import { OK, STATE_PARKED, slotOfHandle } from './core-constants.js';
-import { CancelledError, GiambioError, InternalError, newCancelledError } from './errors.js';
+import { slotOfHandle } from './core-constants.js';
+import { CancelledError } from './errors.js';
 import { describe } from './describe.js';
 import { addTaskTrace } from './task-trace.js';
 import { isGenerator } from './spawnable.js';
 import { CancelScope } from './scope.js';
-import {
-  TaskImpl, type Operation, RESUME_NEXT, RESUME_THROW, RESUME_RETURN, RESUME_START, LIVE, FINISHED, FAILED, CANCELLED,
-} from './task.js';
+import { enterKernel } from './run-context.js';
+import { KernelState } from './kernel-state.js';
+import { TaskImpl, type Operation } from './task.js';
+import { RESUME_NEXT, RESUME_THROW, RESUME_START, LIVE, FINISHED, FAILED, CANCELLED } from './task-outcome.js';
 import type { TaskPool } from './pool.js';
 import { Trap, TRAP_CHECKPOINT, TRAP_SCHEDULE, TRAP_SLEEP, TRAP_PARK, sleepTrap, parkTrap, type AbortFn } from './trap.js';
-import { WaitQueue } from './wait-queue.js';
-
-/** Re-exported for the primitives, which raise it at their cancel points. */
-export { newCancelledError };
-import type { Clock } from './clock.js';
 import type { Debugger } from './debugger.js';
 
-/** The kernel whose task is executing right now (null between steps). */
-let running: Kernel | null = null;
-
-export function runningKernel(what: string): Kernel {
-  if (running === null || running.current === null) {
-    throw new GiambioError(`${what} must be called from inside a giambio task (no loop is running one now)`);
-  }
-  return running;
-}
-
-/** The running kernel, or null outside a task step. */
-export function maybeRunningKernel(): Kernel | null {
-  return running !== null && running.current !== null ? running : null;
-}
+export type { KernelOptions } from './kernel-state.js';
 
 /** A sleeping task is withdrawn by waking it: the core disarms its timer then. */
 const abortSleep: AbortFn = () => true;
 abortSleep.reason = 'sleep';
-/** For `sleep(Infinity)` and other waits that only cancellation ends. */
-export const abortAlways: AbortFn = () => true;
 
-
-export interface KernelOptions {
-  clock: Clock;
-  debugger?: Debugger | null;
-  core?: CoreBuild;
-  debug?: boolean;
-}
-
-export class Kernel {
-  readonly core: Core;
-  readonly clock: Clock;
-  readonly dbg: Debugger | null;
-  readonly debug: boolean;
-  /** Generators' owners by core slot. */
-  readonly tasks: Array<TaskImpl | undefined> = [];
-  /** Scopes by core timer id, while their deadline timer exists. */
-  readonly scopeTimers: Array<CancelScope | undefined> = [];
-  current: TaskImpl | null = null;
-  root: TaskImpl | null = null;
-  /** Tasks parked in waitAllTasksBlocked(). */
-  readonly blockedWaiters = new WaitQueue();
-  /** Parked tasks waiting on the host (promises, sockets, …): the clock must not jump past them. */
-  hostWaits = 0;
-  /** Tasks resumed so far. */
-  steps = 0;
-  /** Called when a task becomes ready from outside a step (host callbacks), to get the loop going. */
-  onReady: (() => void) | null = null;
-  /** Called when the root task ends. */
-  onRootExit: ((task: TaskImpl, outcome: unknown) => void) | null = null;
-  stepping = false;
-  /** Shuffle the ready tasks before each batch (EventLoop's `seed` option). */
-  shuffle = false;
-
-  constructor(options: KernelOptions) {
-    this.core = new Core(options.core);
-    this.clock = options.clock;
-    this.dbg = options.debugger ?? null;
-    this.debug = options.debug ?? false;
-  }
-
-  get failure(): InternalError | null {
-    return this.core.failure;
-  }
+export class Kernel extends KernelState {
 
   // ---- creating tasks ------------------------------------------------------------------------
 
@@ -138,8 +77,7 @@ export class Kernel {
    * Returns how many ran. One entry per call, so a busy loop pays the bookkeeping once per call.
    */
   runBatches(now: number, limit: number): number {
-    const previous = running;
-    running = this;
+    const previous = enterKernel(this);
     this.stepping = true;
     try {
       const core = this.core;
@@ -157,7 +95,7 @@ export class Kernel {
     } finally {
       this.stepping = false;
       this.current = null;
-      running = previous;
+      enterKernel(previous);
     }
   }
 
@@ -256,10 +194,6 @@ export class Kernel {
     this.check(this.core.taskYield(task.slot));
   }
 
-  private check(code: number): void {
-    if (code !== OK) throw this.core.fail(new Error(`core transition refused with code ${code}`));
-  }
-
   private ended(task: TaskImpl, outcome: number, value: unknown): void {
     this.check(this.core.taskExit(task.slot));
     this.tasks[task.slot] = undefined;
@@ -281,121 +215,5 @@ export class Kernel {
     if (joiners !== null) for (let j = joiners.shift(); j !== null; j = joiners.shift()) this.wake(j, undefined);
     if (pool !== null) pool.childEnded(task);
     else this.onRootExit?.(task, value);
-  }
-
-  // ---- parking and waking ---------------------------------------------------------------------
-
-  /** Makes a parked task ready; it resumes with `value`. Exactly one wake per park. */
-  wake(task: TaskImpl, value: unknown): void {
-    this.resumeParked(task, RESUME_NEXT, value);
-  }
-
-  /** Makes a parked task ready; it resumes by throwing `error`. */
-  wakeThrow(task: TaskImpl, error: unknown): void {
-    this.resumeParked(task, RESUME_THROW, error);
-  }
-
-  private resumeParked(task: TaskImpl, mode: number, value: unknown): void {
-    if (task.abort === null || task.outcome !== LIVE) {
-      throw this.core.fail(new Error(`wake of task ${task.name} that is not parked`));
-    }
-    this.check(this.core.taskWake(task.id));
-    task.abort = null;
-    task.resumeMode = mode;
-    task.resumeValue = value;
-    this.readied();
-  }
-
-  /** Called by CancelScope.cancel for each member: withdraws it if it is parked and now cancelled. */
-  deliverCancel(task: TaskImpl): void {
-    const abort = task.abort;
-    if (abort === null || task.outcome !== LIVE) return;
-    // A sleeper whose timer already fired is READY in the core: it keeps its result (trio's rule).
-    if (this.core.taskState(task.id) !== STATE_PARKED) return;
-    const by = task.scope.cancelledBy;
-    if (by === null || !abort(task)) return;
-    this.wakeThrow(task, by.cancelError);
-  }
-
-  cancelTask(task: TaskImpl, reason = `task ${task.name} was cancelled`): void {
-    this.ensureRootScope(task).cancel(reason);
-  }
-
-  /** A child task gets its own scope the first time it needs one (cancel() or a nested scope). */
-  ensureRootScope(task: TaskImpl): CancelScope {
-    if (task.rootScope !== null) return task.rootScope;
-    const outer = task.scope;
-    const scope = new CancelScope(this, outer, task, false, outer.pool);
-    outer.removeMember(task);
-    scope.addMember(task);
-    task.rootScope = scope;
-    return scope;
-  }
-
-  /** Opens a nested scope in `task` (which must be running). */
-  enterScope(task: TaskImpl, shield: boolean, pool: TaskPool | null): CancelScope {
-    this.ensureRootScope(task);
-    const outer = task.scope;
-    const scope = new CancelScope(this, outer, task, shield, pool);
-    outer.removeMember(task);
-    scope.addMember(task);
-    return scope;
-  }
-
-  exitScope(task: TaskImpl, scope: CancelScope): void {
-    if (task.scope !== scope) throw this.core.fail(new Error('scopes exited out of order'));
-    scope.removeMember(task);
-    scope.parent!.addMember(task);
-    scope.close();
-  }
-
-  armScopeDeadline(scope: CancelScope, deadline: number): void {
-    if (scope.timerId < 0) {
-      if (deadline === Infinity) return;
-      scope.timerId = this.core.timerCreate();
-      this.scopeTimers[scope.timerId] = scope;
-    }
-    this.core.timerArm(scope.timerId, deadline);
-    this.readied();
-  }
-
-  releaseScopeTimer(scope: CancelScope): void {
-    this.core.timerFree(scope.timerId);
-    this.scopeTimers[scope.timerId] = undefined;
-    scope.timerId = -1;
-  }
-
-  /** Something became ready or a deadline moved: make sure the driver looks again. */
-  readied(): void {
-    if (!this.stepping) this.onReady?.();
-  }
-
-  /** Wakes every task parked in waitAllTasksBlocked(); returns whether there was one. */
-  wakeBlockedWaiters(): boolean {
-    if (this.blockedWaiters.length === 0) return false;
-    for (let t = this.blockedWaiters.shift(); t !== null; t = this.blockedWaiters.shift()) this.wake(t, undefined);
-    return true;
-  }
-
-  /**
-   * Ends every live task without its cooperation (loop.close() after cancellation was ignored):
-   * each is resumed with `return`, so its `finally` blocks run.
-   */
-  killAll(): void {
-    for (const task of this.tasks) {
-      if (task === undefined || task.outcome !== LIVE) continue;
-      if (task.abort !== null && this.core.taskState(task.id) === STATE_PARKED) {
-        task.abort(task);
-        task.waitList?.remove(task); // even where the wait refused to be abandoned
-        this.check(this.core.taskWake(task.id));
-        task.abort = null;
-      }
-      task.resumeMode = RESUME_RETURN;
-      task.resumeValue = undefined;
-    }
-  }
-
-  stateOf(task: TaskImpl): number {
-    return this.core.taskState(task.id);
   }
 }

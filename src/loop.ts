@@ -1,11 +1,7 @@
 /**
- * EventLoop: drives a kernel, either automatically on its host (`run`) or by hand (`start` + `step`).
- *
- * Discussion: the automatic driver runs ready tasks in batches (each batch: expire timers, then run
- * every task that was ready at its start), and gives the host a macrotask turn at least every
- * SLICE_MS, so a task looping on checkpoint() cannot starve timers or I/O. When nothing is ready it
- * arms one host timer for the earliest deadline, or none, and waits for a host callback to wake a
- * task. A virtual clock (`Clock.idle`) is jumped to the next deadline instead.
+ * EventLoop: owns a kernel and its root task, and drives it either automatically on its host (`run`,
+ * through the driver in driver.ts) or by hand (`start` + `step`). It also settles `run`'s promise,
+ * turns a fault into a refusal to reuse the loop, and declares deadlocks.
  */
 import { type Clock, systemClock } from './clock.js';
 import type { CoreBuild } from './core.js';
@@ -14,10 +10,13 @@ import { CancelledError, DeadlockError, GiambioError, InternalError } from './er
 import { formatTaskTree, taskTree, type TaskNode } from './diagnostics.js';
 import { DeadlockWatch, hostResources } from './deadlock.js';
 import { describe } from './describe.js';
+import { Driver } from './driver.js';
 import { defaultHost, type Host } from './host.js';
-import { Kernel, maybeRunningKernel } from './kernel.js';
+import { Kernel } from './kernel.js';
+import { maybeRunningKernel } from './run-context.js';
 import { startGenerator } from './spawnable.js';
-import { CANCELLED, FAILED, FINISHED, LIVE, type Operation, type Task, type TaskImpl } from './task.js';
+import type { Operation, Task, TaskImpl } from './task.js';
+import { CANCELLED, FAILED, FINISHED, LIVE } from './task-outcome.js';
 
 /** A loop cannot be started from inside a task: that task would block every other one. */
 function refuseReentry(what: string): void {
@@ -28,12 +27,6 @@ function refuseReentry(what: string): void {
 
 /** Rounds of steps loop.close() lets cancelled tasks run before ending them with `return`. */
 const CLOSE_PATIENCE = 100;
-
-/** Task resumes between two clock reads while tasks keep running (see #tick). */
-const CLOCK_EVERY = 64;
-
-/** Longest stretch (real ms) the automatic driver runs tasks before giving the host a turn. */
-const SLICE_MS = 8;
 
 export interface EventLoopOptions {
   /** Where time comes from (default: `performance.now()`); `MockClock` for virtual time. */
@@ -79,19 +72,11 @@ export interface LoopStatistics {
 
 export class EventLoop {
   readonly #kernel: Kernel;
-  readonly #host: Host;
+  readonly #driver: Driver;
   readonly #signal: AbortSignal | undefined;
-  readonly #watchesClock: boolean;
   #root: TaskImpl | null = null;
-  #auto = false;
   #closed = false;
-  #tickScheduled = false;
-  #inTick = false;
-  #hostTimer: unknown = null;
-  #hostTimerDeadline = Infinity;
-  #waitingSince = NaN;
   #settle: ((task: TaskImpl, outcome: unknown) => void) | null = null;
-  #unwatch: (() => void) | null = null;
   #onAbort: (() => void) | null = null;
   /** Null when deadlock detection is off. */
   readonly #deadlockWatch: DeadlockWatch | null;
@@ -118,12 +103,14 @@ export class EventLoop {
       this.#kernel.core.readySeed(options.seed >>> 0);
     }
     const detect = options.detectDeadlocks ?? (clock.idle !== undefined || hostResources() !== null);
+    this.#driver = new Driver(this.#kernel, options.host ?? defaultHost, {
+      fault: (error) => this.#poison(error),
+      idleForever: () => this.#deadlockWatch?.suspect(),
+    });
     this.#deadlockWatch = !detect ? null : new DeadlockWatch(this.#kernel,
       options.detectDeadlocks === undefined && clock.idle === undefined,
-      () => this.#auto && !this.#tickScheduled, options.signal, () => this.#declareDeadlock());
-    this.#host = options.host ?? defaultHost;
+      () => this.#driver.waiting, options.signal, () => this.#declareDeadlock());
     this.#signal = options.signal;
-    this.#watchesClock = typeof (clock as { watch?: unknown }).watch === 'function';
     this.#kernel.onRootExit = (task, outcome) => this.#rootExited(task, outcome);
   }
 
@@ -148,9 +135,8 @@ export class EventLoop {
         else if (task.outcome === FINISHED) resolve(task.resultValue as T);
         else reject(outcome instanceof CancelledError ? outcome : new CancelledError('the root task was cancelled'));
       };
-      this.#auto = true;
-      this.#kernel.onReady = () => this.#scheduleTick();
-      if (this.#kernel.failure === null && root.outcome === LIVE) this.#scheduleTick();
+      this.#driver.start();
+      if (this.#kernel.failure === null && root.outcome === LIVE) this.#driver.schedule();
     });
   }
 
@@ -166,7 +152,7 @@ export class EventLoop {
 
   #step(what: string): number {
     this.#checkUsable(what);
-    if (this.#inTick || this.#kernel.stepping) throw new GiambioError(`loop.${what}() called while the loop is already stepping`);
+    if (this.#driver.busy || this.#kernel.stepping) throw new GiambioError(`loop.${what}() called while the loop is already stepping`);
     const kernel = this.#kernel;
     try {
       kernel.expire(kernel.clock.now());
@@ -200,7 +186,7 @@ export class EventLoop {
    */
   close(): void {
     if (this.#closed) return;
-    if (this.#inTick || this.#kernel.stepping) {
+    if (this.#driver.busy || this.#kernel.stepping) {
       throw new GiambioError('loop.close() called from inside a task of this loop: cancel the root task or a pool instead');
     }
     const kernel = this.#kernel;
@@ -255,9 +241,7 @@ export class EventLoop {
         signal.addEventListener('abort', this.#onAbort, { once: true });
       }
     }
-    if (this.#watchesClock) {
-      this.#unwatch = this.#kernel.clock.watch!(() => this.#scheduleTick());
-    }
+    this.#driver.watchClock();
     return root;
   }
 
@@ -270,12 +254,9 @@ export class EventLoop {
   }
 
   #stopDriver(): void {
-    this.#auto = false;
+    this.#driver.stop();
     this.#deadlockWatch?.stop();
-    this.#kernel.onReady = null;
-    this.#clearHostTimer();
     if (this.#onAbort !== null) { this.#signal!.removeEventListener('abort', this.#onAbort); this.#onAbort = null; }
-    if (this.#unwatch !== null) { this.#unwatch(); this.#unwatch = null; }
   }
 
   #poison(error: unknown): InternalError {
@@ -287,59 +268,6 @@ export class EventLoop {
     return failure;
   }
 
-  #scheduleTick(): void {
-    if (!this.#auto || this.#tickScheduled || this.#inTick) return;
-    this.#tickScheduled = true;
-    this.#host.schedule(this.#tick);
-  }
-
-  readonly #tick = (): void => {
-    this.#tickScheduled = false;
-    if (!this.#auto) return;
-    const kernel = this.#kernel;
-    const dbg = kernel.dbg;
-    if (this.#waitingSince === this.#waitingSince) {
-      if (dbg !== null) dbg.afterIo?.(kernel.clock.now() - this.#waitingSince);
-      this.#waitingSince = NaN;
-    }
-    this.#inTick = true;
-    try {
-      const sliceEnd = performance.now() + SLICE_MS;
-      const core = kernel.core;
-      const clock = kernel.clock;
-      // Reading a clock costs more than a context switch, so while tasks keep running the clock
-      // (and the slice) is read again only after CLOCK_EVERY resumes: timers are at most that late.
-      let now = clock.now();
-      let sinceClock = 0;
-      for (;;) {
-        sinceClock += kernel.runBatches(now, CLOCK_EVERY - sinceClock);
-        if (!this.#auto) return; // the root ended
-        if (core.readyCount() > 0) {
-          if (sinceClock < CLOCK_EVERY) continue;
-          sinceClock = 0;
-          now = clock.now();
-          if (performance.now() < sliceEnd) continue;
-          this.#inTick = false;
-          this.#scheduleTick();
-          return;
-        }
-        if (kernel.wakeBlockedWaiters()) continue;
-        const deadline = core.nextDeadline();
-        now = clock.now();
-        sinceClock = 0;
-        if (kernel.hostWaits === 0 && clock.idle !== undefined && clock.idle(deadline)) { now = clock.now(); continue; }
-        if (deadline <= now) continue;
-        this.#waitForHost(deadline);
-        if (deadline === Infinity) this.#deadlockWatch?.suspect();
-        return;
-      }
-    } catch (error) {
-      this.#poison(error);
-    } finally {
-      this.#inTick = false;
-    }
-  };
-
   #declareDeadlock(): void {
     const root = this.#root;
     if (root === null || root.outcome !== LIVE) return;
@@ -350,40 +278,12 @@ export class EventLoop {
       // Still stuck after cancelling everything: end the tasks that cannot be woken.
       this.#kernel.killAll();
     }
-    this.#scheduleTick();
+    this.#driver.schedule();
   }
 
   /** The live tree of pools and tasks: state and what each waits on. */
   dumpTasks(): TaskNode | null {
     return taskTree(this.#kernel);
-  }
-
-  #waitForHost(deadline: number): void {
-    const now = this.#kernel.clock.now();
-    if (this.#kernel.dbg !== null) {
-      this.#kernel.dbg.beforeIo?.(deadline - now);
-      this.#waitingSince = now;
-    }
-    if (deadline === this.#hostTimerDeadline) return;
-    this.#clearHostTimer();
-    // A virtual clock moves by jump() (which wakes us through watch), not with real time.
-    if (deadline === Infinity || this.#watchesClock) return;
-    this.#hostTimerDeadline = deadline;
-    this.#hostTimer = this.#host.setTimer(this.#onHostTimer, Math.max(0, Math.ceil(deadline - now)));
-  }
-
-  readonly #onHostTimer = (): void => {
-    this.#hostTimer = null;
-    this.#hostTimerDeadline = Infinity;
-    this.#tick();
-  };
-
-  #clearHostTimer(): void {
-    if (this.#hostTimer !== null) {
-      this.#host.clearTimer(this.#hostTimer);
-      this.#hostTimer = null;
-      this.#hostTimerDeadline = Infinity;
-    }
   }
 }
 

@@ -3,7 +3,7 @@
  * trap (see trap.ts); these are the thinnest ones.
  */
 import { checkMilliseconds } from './describe.js';
-import { runningKernel } from './kernel.js';
+import { runningKernel } from './run-context.js';
 import { checkpointTrap, doneWith, sleepTrap, type Trap } from './trap.js';
 import type { Operation, Task } from './task.js';
 

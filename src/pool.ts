@@ -5,10 +5,12 @@
  */
 import { CancelledError, ErrorStack, GiambioError, TooSlowError, newCancelledError } from './errors.js';
 import { checkMilliseconds, describe } from './describe.js';
-import { runningKernel, type Kernel } from './kernel.js';
+import type { Kernel } from './kernel.js';
+import { runningKernel } from './run-context.js';
 import type { CancelScope } from './scope.js';
 import { startGenerator } from './spawnable.js';
-import { CANCELLED, FAILED, LIVE, type Operation, type Task, type TaskImpl } from './task.js';
+import type { Operation, Task, TaskImpl } from './task.js';
+import { CANCELLED, FAILED, LIVE } from './task-outcome.js';
 import { parkWith, scheduleTrap } from './trap.js';
 
 export interface SpawnOptions {

@@ -9,47 +9,12 @@ import type { WaitQueue } from './wait-queue.js';
 import type { AbortFn } from './trap.js';
 import { STATE_READY, STATE_RUNNING, STATE_PARKED, SLOT_LIMIT } from './core-constants.js';
 import { joinTask, taskPromise } from './join.js';
+import { RESUME_START, LIVE, FINISHED, FAILED, CANCELLED } from './task-outcome.js';
+import type { Operation, Task, TaskState } from './types.js';
 
-/** What a task `yield*`s: a generator whose yields are the loop's traps and whose return is `T`. */
-export type Operation<T> = Generator<unknown, T, unknown>;
+/** Re-exported for the modules that import them from here; their home is types.ts. */
+export type { Operation, Task, TaskState } from './types.js';
 
-export type TaskState = 'ready' | 'running' | 'parked' | 'finished' | 'failed' | 'cancelled';
-
-/** A running (or ended) task, as returned by `pool.spawn` and `currentTask()`. */
-export interface Task<T = unknown> {
-  /** Unique for the loop's whole life: never reused, even after the task ended. */
-  readonly id: number;
-  /** The function's name, or the name given to `spawnWith`. */
-  readonly name: string;
-  readonly state: TaskState;
-  /** The task has ended (finished, failed or cancelled). */
-  readonly done: boolean;
-  /** The return value, once finished. */
-  readonly result: T | undefined;
-  /** The error it failed with; `undefined` while alive, when finished, and when cancelled. */
-  readonly error: unknown;
-  /** Requests cancellation of this task (and everything it started). Safe on an ended task, and twice. */
-  cancel(): void;
-  /**
-   * Waits for the task to end: returns its result, rethrows its error, and throws
-   * `TaskCancelledError` if it was cancelled. Any task may join, any number of times.
-   */
-  join(): Operation<T>;
-  /** A Promise of the same outcome as `join()`, for code outside the loop. */
-  toPromise(): Promise<T>;
-}
-
-/** How the next resume enters the generator. */
-export const RESUME_NEXT = 0;
-export const RESUME_THROW = 1;
-export const RESUME_RETURN = 2;
-/** Not started yet: the first resume is `next()`, unless the task was cancelled before it. */
-export const RESUME_START = 3;
-
-export const LIVE = 0;
-export const FINISHED = 1;
-export const FAILED = 2;
-export const CANCELLED = 3;
 /** `mode` values at or above this mean the task ended with outcome `mode - ENDED_BASE`. */
 const ENDED_BASE = 8;
 const SLOT_MASK = SLOT_LIMIT - 1;

@@ -5,7 +5,7 @@
 import type { Clock } from './clock.js';
 import { checkMilliseconds, describe } from './describe.js';
 import { EventLoop } from './loop.js';
-import { runningKernel } from './kernel.js';
+import { runningKernel } from './run-context.js';
 import { parkWith } from './trap.js';
 import type { Operation } from './task.js';
 

@@ -7,8 +7,8 @@
  * opened it ends — however it ends — so a cancelled scope never leaves a listener behind.
  */
 import { describe } from '../describe.js';
-import { EndOfChannel } from '../errors.js';
-import { newCancelledError, runningKernel } from '../kernel.js';
+import { EndOfChannel, newCancelledError } from '../errors.js';
+import { runningKernel } from '../run-context.js';
 import type { Operation, TaskImpl } from '../task.js';
 import { parkWith, scheduleTrap } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';

@@ -8,7 +8,7 @@
  * the request: the task gets `CancelledError`, and the abandoned promise's rejection is swallowed.
  */
 import { describe } from '../describe.js';
-import { newCancelledError } from '../kernel.js';
+import { newCancelledError } from '../errors.js';
 import type { Operation } from '../task.js';
 import { waitForHost } from '../host-wait.js';
 

@@ -9,8 +9,8 @@
  * has no drain event, so `send` does not wait; watch `bufferedAmount` to pace a fast producer.
  */
 import { describe } from '../describe.js';
-import { EndOfChannel, ResourceBroken, ResourceClosed } from '../errors.js';
-import { newCancelledError, runningKernel } from '../kernel.js';
+import { EndOfChannel, ResourceBroken, ResourceClosed, newCancelledError } from '../errors.js';
+import { runningKernel } from '../run-context.js';
 import type { Operation, TaskImpl } from '../task.js';
 import { parkWith, scheduleTrap } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';

@@ -6,7 +6,8 @@
  * lookup is abandoned: the task leaves at once and the answer, when it comes, is dropped.
  */
 import * as dns from 'node:dns';
-import { newCancelledError, runningKernel } from '../kernel.js';
+import { runningKernel } from '../run-context.js';
+import { newCancelledError } from '../errors.js';
 import type { Operation } from '../task.js';
 import { describe } from '../describe.js';
 import { HostWait } from './host-wait.js';

@@ -11,8 +11,8 @@
  * Node's AbortSignal support; a cancelled `writeFile` may leave the file partly written.
  */
 import * as fs from 'node:fs';
-import { ResourceBusy, ResourceClosed } from '../errors.js';
-import { newCancelledError, runningKernel } from '../kernel.js';
+import { ResourceBusy, ResourceClosed, newCancelledError } from '../errors.js';
+import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
 import { checkpointTrap, scheduleTrap } from '../trap.js';
 import { describe } from '../describe.js';

@@ -14,7 +14,9 @@
  * reports it done, and the operation then raises `CancelledError` itself.
  * @internal
  */
-import { newCancelledError, runningKernel, type Kernel } from '../kernel.js';
+import type { Kernel } from '../kernel.js';
+import { runningKernel } from '../run-context.js';
+import { newCancelledError } from '../errors.js';
 import type { Operation, TaskImpl } from '../task.js';
 import { parkWith, type AbortFn } from '../trap.js';
 

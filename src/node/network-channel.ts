@@ -9,8 +9,8 @@
  * reader is already waiting for are not pending for anyone else, so two tasks that both check
  * `pending()` before reading do not both wait for the same message.
  */
-import { ResourceClosed } from '../errors.js';
-import { newCancelledError, runningKernel } from '../kernel.js';
+import { ResourceClosed, newCancelledError } from '../errors.js';
+import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
 import { parkWith, scheduleTrap } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';

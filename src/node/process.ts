@@ -10,7 +10,8 @@
  * is killed and `ResourceBroken` raised, so a chatty child cannot grow memory without bound.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { newCancelledError, runningKernel } from '../kernel.js';
+import { runningKernel } from '../run-context.js';
+import { newCancelledError } from '../errors.js';
 import type { Operation } from '../task.js';
 import { describe } from '../describe.js';
 import { HostWait } from './host-wait.js';

@@ -9,8 +9,8 @@
  * waits are kept, once each, in arrival order (trio's rule: a burst of one signal is one event).
  */
 import * as os from 'node:os';
-import { ResourceBusy, ResourceClosed } from '../errors.js';
-import { newCancelledError, runningKernel } from '../kernel.js';
+import { ResourceBusy, ResourceClosed, newCancelledError } from '../errors.js';
+import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
 import { scheduleTrap } from '../trap.js';
 import { describe } from '../describe.js';

@@ -14,8 +14,8 @@
  * handle is released; it closes even inside a cancelled scope and raises `CancelledError` after.
  */
 import type * as net from 'node:net';
-import { ResourceBusy, ResourceClosed } from '../errors.js';
-import { newCancelledError, runningKernel } from '../kernel.js';
+import { ResourceBusy, ResourceClosed, newCancelledError } from '../errors.js';
+import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
 import { checkpointTrap, scheduleTrap } from '../trap.js';
 import { describe } from '../describe.js';

@@ -10,8 +10,8 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { ResourceBusy, ResourceClosed } from '../errors.js';
-import { newCancelledError, runningKernel } from '../kernel.js';
+import { ResourceBusy, ResourceClosed, newCancelledError } from '../errors.js';
+import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
 import { checkpointTrap, scheduleTrap } from '../trap.js';
 import { describe } from '../describe.js';

@@ -6,8 +6,8 @@
  * lose datagrams anyway, and a bound is what keeps a flood from growing memory without limit.
  */
 import * as dgram from 'node:dgram';
-import { ResourceBusy, ResourceClosed } from '../errors.js';
-import { newCancelledError, runningKernel } from '../kernel.js';
+import { ResourceBusy, ResourceClosed, newCancelledError } from '../errors.js';
+import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
 import { checkpointTrap, scheduleTrap } from '../trap.js';
 import { describe } from '../describe.js';

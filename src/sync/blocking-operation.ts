@@ -14,7 +14,7 @@
  * which read more plainly.
  * @internal
  */
-import { runningKernel } from '../kernel.js';
+import { runningKernel } from '../run-context.js';
 import type { Operation, TaskImpl } from '../task.js';
 import { doneWith, scheduleTrap, type Trap } from '../trap.js';
 import { throwIfCancelled } from './waiting.js';

@@ -6,7 +6,7 @@
  * Invariant: waiters non-empty ⇒ borrowed ≥ total.
  */
 import { GiambioError, WouldBlock } from '../errors.js';
-import { runningKernel } from '../kernel.js';
+import { runningKernel } from '../run-context.js';
 import { startGenerator } from '../spawnable.js';
 import { TaskImpl, type Operation } from '../task.js';
 import { describe } from '../describe.js';

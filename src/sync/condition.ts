@@ -10,7 +10,7 @@
  * cancellation at its next checkpoint.
  */
 import { GiambioError } from '../errors.js';
-import { runningKernel } from '../kernel.js';
+import { runningKernel } from '../run-context.js';
 import type { Operation, TaskImpl } from '../task.js';
 import type { AbortFn } from '../trap.js';
 import { parkWith } from '../trap.js';

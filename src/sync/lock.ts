@@ -9,7 +9,7 @@
  * without a matching `release` can break a lock.
  */
 import { GiambioError, ResourceBroken, WouldBlock } from '../errors.js';
-import { runningKernel } from '../kernel.js';
+import { runningKernel } from '../run-context.js';
 import { startGenerator } from '../spawnable.js';
 import type { Operation, Task, TaskImpl } from '../task.js';
 import { parkWith, scheduleTrap } from '../trap.js';

@@ -5,7 +5,7 @@
  * Invariant: waiters non-empty ⇒ value === 0.
  */
 import { GiambioError, WouldBlock } from '../errors.js';
-import { runningKernel } from '../kernel.js';
+import { runningKernel } from '../run-context.js';
 import { startGenerator } from '../spawnable.js';
 import type { Operation } from '../task.js';
 import { parkWith, scheduleTrap } from '../trap.js';

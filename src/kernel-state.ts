@@ -1,0 +1,194 @@
+/**
+ * What the kernel owns, and the synchronous operations everything else performs on it: the tasks by
+ * core slot, the scope timers, which task is current; parking and waking, delivering cancellation,
+ * entering and leaving cancel scopes. The stepping half (running tasks, the trap table) is
+ * `Kernel` in kernel.ts, which extends this class; nothing outside the kernel steps tasks.
+ *
+ * The one park/wake mechanism: a task parks by yielding `parkWith(abort, reason)`; anything may later
+ * `wake` it (once) with a value or `wakeThrow` it with an error. Cancellation calls `abort` to
+ * withdraw a parked task before throwing `CancelledError` into it. Primitives are built on this alone.
+ * @internal
+ */
+import { Core, type CoreBuild } from './core.js';
+import { OK, STATE_PARKED } from './core-constants.js';
+import type { InternalError } from './errors.js';
+import { CancelScope } from './scope.js';
+import type { TaskImpl } from './task.js';
+import { RESUME_NEXT, RESUME_THROW, RESUME_RETURN, LIVE } from './task-outcome.js';
+import type { TaskPool } from './pool.js';
+import { WaitQueue } from './wait-queue.js';
+import type { Clock } from './clock.js';
+import type { Debugger } from './debugger.js';
+import type { Kernel } from './kernel.js';
+
+export interface KernelOptions {
+  clock: Clock;
+  debugger?: Debugger | null;
+  core?: CoreBuild;
+  debug?: boolean;
+}
+
+export abstract class KernelState {
+  readonly core: Core;
+  readonly clock: Clock;
+  readonly dbg: Debugger | null;
+  readonly debug: boolean;
+  /** Generators' owners by core slot. */
+  readonly tasks: Array<TaskImpl | undefined> = [];
+  /** Scopes by core timer id, while their deadline timer exists. */
+  readonly scopeTimers: Array<CancelScope | undefined> = [];
+  current: TaskImpl | null = null;
+  root: TaskImpl | null = null;
+  /** Tasks parked in waitAllTasksBlocked(). */
+  readonly blockedWaiters = new WaitQueue();
+  /** Parked tasks waiting on the host (promises, sockets, …): the clock must not jump past them. */
+  hostWaits = 0;
+  /** Tasks resumed so far. */
+  steps = 0;
+  /** Called when a task becomes ready from outside a step (host callbacks), to get the loop going. */
+  onReady: (() => void) | null = null;
+  /** Called when the root task ends. */
+  onRootExit: ((task: TaskImpl, outcome: unknown) => void) | null = null;
+  stepping = false;
+  /** Shuffle the ready tasks before each batch (EventLoop's `seed` option). */
+  shuffle = false;
+
+  constructor(options: KernelOptions) {
+    this.core = new Core(options.core);
+    this.clock = options.clock;
+    this.dbg = options.debugger ?? null;
+    this.debug = options.debug ?? false;
+  }
+
+  /** This state as the kernel it is (the only subclass): scopes keep a reference to their kernel. */
+  protected get kernel(): Kernel {
+    return this as KernelState as Kernel;
+  }
+
+  get failure(): InternalError | null {
+    return this.core.failure;
+  }
+
+  /** A refused core transition is a broken invariant: the core instance is not reused. */
+  protected check(code: number): void {
+    if (code !== OK) throw this.core.fail(new Error(`core transition refused with code ${code}`));
+  }
+
+  // ---- parking and waking ---------------------------------------------------------------------
+
+  /** Makes a parked task ready; it resumes with `value`. Exactly one wake per park. */
+  wake(task: TaskImpl, value: unknown): void {
+    this.resumeParked(task, RESUME_NEXT, value);
+  }
+
+  /** Makes a parked task ready; it resumes by throwing `error`. */
+  wakeThrow(task: TaskImpl, error: unknown): void {
+    this.resumeParked(task, RESUME_THROW, error);
+  }
+
+  private resumeParked(task: TaskImpl, mode: number, value: unknown): void {
+    if (task.abort === null || task.outcome !== LIVE) {
+      throw this.core.fail(new Error(`wake of task ${task.name} that is not parked`));
+    }
+    this.check(this.core.taskWake(task.id));
+    task.abort = null;
+    task.resumeMode = mode;
+    task.resumeValue = value;
+    this.readied();
+  }
+
+  /** Called by CancelScope.cancel for each member: withdraws it if it is parked and now cancelled. */
+  deliverCancel(task: TaskImpl): void {
+    const abort = task.abort;
+    if (abort === null || task.outcome !== LIVE) return;
+    // A sleeper whose timer already fired is READY in the core: it keeps its result (trio's rule).
+    if (this.core.taskState(task.id) !== STATE_PARKED) return;
+    const by = task.scope.cancelledBy;
+    if (by === null || !abort(task)) return;
+    this.wakeThrow(task, by.cancelError);
+  }
+
+  /** Something became ready or a deadline moved: make sure the driver looks again. */
+  readied(): void {
+    if (!this.stepping) this.onReady?.();
+  }
+
+  /** Wakes every task parked in waitAllTasksBlocked(); returns whether there was one. */
+  wakeBlockedWaiters(): boolean {
+    if (this.blockedWaiters.length === 0) return false;
+    for (let t = this.blockedWaiters.shift(); t !== null; t = this.blockedWaiters.shift()) this.wake(t, undefined);
+    return true;
+  }
+
+  /**
+   * Ends every live task without its cooperation (loop.close() after cancellation was ignored):
+   * each is resumed with `return`, so its `finally` blocks run.
+   */
+  killAll(): void {
+    for (const task of this.tasks) {
+      if (task === undefined || task.outcome !== LIVE) continue;
+      if (task.abort !== null && this.core.taskState(task.id) === STATE_PARKED) {
+        task.abort(task);
+        task.waitList?.remove(task); // even where the wait refused to be abandoned
+        this.check(this.core.taskWake(task.id));
+        task.abort = null;
+      }
+      task.resumeMode = RESUME_RETURN;
+      task.resumeValue = undefined;
+    }
+  }
+
+  stateOf(task: TaskImpl): number {
+    return this.core.taskState(task.id);
+  }
+
+  // ---- the scope tree ---------------------------------------------------------------------------
+
+  cancelTask(task: TaskImpl, reason = `task ${task.name} was cancelled`): void {
+    this.ensureRootScope(task).cancel(reason);
+  }
+
+  /** A child task gets its own scope the first time it needs one (cancel() or a nested scope). */
+  ensureRootScope(task: TaskImpl): CancelScope {
+    if (task.rootScope !== null) return task.rootScope;
+    const outer = task.scope;
+    const scope = new CancelScope(this.kernel, outer, task, false, outer.pool);
+    outer.removeMember(task);
+    scope.addMember(task);
+    task.rootScope = scope;
+    return scope;
+  }
+
+  /** Opens a nested scope in `task` (which must be running). */
+  enterScope(task: TaskImpl, shield: boolean, pool: TaskPool | null): CancelScope {
+    this.ensureRootScope(task);
+    const outer = task.scope;
+    const scope = new CancelScope(this.kernel, outer, task, shield, pool);
+    outer.removeMember(task);
+    scope.addMember(task);
+    return scope;
+  }
+
+  exitScope(task: TaskImpl, scope: CancelScope): void {
+    if (task.scope !== scope) throw this.core.fail(new Error('scopes exited out of order'));
+    scope.removeMember(task);
+    scope.parent!.addMember(task);
+    scope.close();
+  }
+
+  armScopeDeadline(scope: CancelScope, deadline: number): void {
+    if (scope.timerId < 0) {
+      if (deadline === Infinity) return;
+      scope.timerId = this.core.timerCreate();
+      this.scopeTimers[scope.timerId] = scope;
+    }
+    this.core.timerArm(scope.timerId, deadline);
+    this.readied();
+  }
+
+  releaseScopeTimer(scope: CancelScope): void {
+    this.core.timerFree(scope.timerId);
+    this.scopeTimers[scope.timerId] = undefined;
+    scope.timerId = -1;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The public types every part of giambio speaks: operations and tasks. A leaf (Effection's
+ * `lib/types.ts`): type declarations only, so any module may import it without a runtime edge.
+ */
+
+/** What a task `yield*`s: a generator whose yields are the loop's traps and whose return is `T`. */
+export type Operation<T> = Generator<unknown, T, unknown>;
+
+export type TaskState = 'ready' | 'running' | 'parked' | 'finished' | 'failed' | 'cancelled';
+
+/** A running (or ended) task, as returned by `pool.spawn` and `currentTask()`. */
+export interface Task<T = unknown> {
+  /** Unique for the loop's whole life: never reused, even after the task ended. */
+  readonly id: number;
+  /** The function's name, or the name given to `spawnWith`. */
+  readonly name: string;
+  readonly state: TaskState;
+  /** The task has ended (finished, failed or cancelled). */
+  readonly done: boolean;
+  /** The return value, once finished. */
+  readonly result: T | undefined;
+  /** The error it failed with; `undefined` while alive, when finished, and when cancelled. */
+  readonly error: unknown;
+  /** Requests cancellation of this task (and everything it started). Safe on an ended task, and twice. */
+  cancel(): void;
+  /**
+   * Waits for the task to end: returns its result, rethrows its error, and throws
+   * `TaskCancelledError` if it was cancelled. Any task may join, any number of times.
+   */
+  join(): Operation<T>;
+  /** A Promise of the same outcome as `join()`, for code outside the loop. */
+  toPromise(): Promise<T>;
+}
