@@ -6,9 +6,11 @@
 // one markdown table with each runtime's ratio to giambio. A runtime is just
 // a file name: dropping `giambio.mjs` next to the others adds its column.
 //
-// Usage: node bench/run.mjs [--quick] [--runs=5] [--only=spawn,pingpong]
+// Usage: node bench/run.mjs [--quick | --long] [--runs=5] [--only=spawn,pingpong]
 //                           [--runtimes=giambio,floor] [--timeout=60000]
 //   --quick     3 runs at N/10 (echo: 500 connections × 20 rounds), ~1 min.
+//   --long      10× N (echo keeps its size) to show steady state after warm-up; by default only
+//               giambio, limit, floor and native (effection and effect would pass the 60 s cap).
 //   --only      workloads to run (default: all found).
 //   --runtimes  runtimes to run (default: all found).
 // Writes every raw run and the medians to bench/results/latest.json; the
@@ -24,8 +26,8 @@ const WORKLOADS_DIR = path.join(BENCH_DIR, "workloads");
 const RESULTS_FILE = path.join(BENCH_DIR, "results", "latest.json");
 
 /** Display order; anything else found on disk follows alphabetically. */
-const WORKLOAD_ORDER = ["spawn", "pingpong", "timers", "cancel", "idle-memory", "echo"];
-const RUNTIME_ORDER = ["giambio", "giambio-hooks", "floor", "native", "effection", "effect"];
+const WORKLOAD_ORDER = ["spawn", "pingpong", "pingpong-pairs", "timers", "cancel", "idle-memory", "echo"];
+const RUNTIME_ORDER = ["giambio", "giambio-hooks", "limit", "floor", "native", "effection", "effect"];
 /** Ratios are to the first of these that has results for the workload. */
 const REFERENCES = ["giambio", "floor", "native"];
 
@@ -33,14 +35,30 @@ const REFERENCES = ["giambio", "floor", "native"];
 const QUICK_N = {
   spawn: 10_000,
   pingpong: 20_000,
+  "pingpong-pairs": 10_000, // 500 pairs × 20 round trips
   timers: 10_000,
   cancel: 10_000,
   "idle-memory": 10_000,
   echo: 10_000, // 500 connections × 20 rounds
 };
 
+/** N for --long: ten times each workload's default (echo is left at its default size). */
+const LONG_N = {
+  spawn: 1_000_000,
+  pingpong: 2_000_000,
+  "pingpong-pairs": 1_000_000, // 500 pairs × 2 000 round trips
+  timers: 1_000_000,
+  cancel: 1_000_000,
+  "idle-memory": 1_000_000,
+};
+/** Runtimes --long runs unless --runtimes says otherwise. */
+const LONG_RUNTIMES = ["giambio", "limit", "floor", "native"];
+
+/** The runtime giambio's own ratio is taken to, in its own column. */
+const LIMIT = "limit";
+
 function parseArgs(argv) {
-  const opts = { quick: false, runs: null, only: null, runtimes: null, timeout: 60_000 };
+  const opts = { quick: false, long: false, runs: null, only: null, runtimes: null, timeout: 60_000 };
   for (const arg of argv) {
     const [key, value] = arg.startsWith("--") ? arg.slice(2).split(/=(.*)/s) : [arg, undefined];
     const list = () => value.split(",").map((s) => s.trim()).filter(Boolean);
@@ -50,12 +68,15 @@ function parseArgs(argv) {
       return n;
     };
     if (key === "quick" && value === undefined) opts.quick = true;
+    else if (key === "long" && value === undefined) opts.long = true;
     else if (key === "runs" && value) opts.runs = int();
     else if (key === "only" && value) opts.only = list();
     else if (key === "runtimes" && value) opts.runtimes = list();
     else if (key === "timeout" && value) opts.timeout = int();
     else throw new TypeError(`Unknown argument \`${arg}\`; see the usage at the top of bench/run.mjs`);
   }
+  if (opts.quick && opts.long) throw new TypeError("`--quick` and `--long` exclude each other");
+  if (opts.long) opts.runtimes ??= LONG_RUNTIMES;
   opts.runs ??= opts.quick ? 3 : 5;
   return opts;
 }
@@ -99,6 +120,7 @@ function runScript(workload, runtime, opts) {
   const script = path.join(WORKLOADS_DIR, workload, `${runtime}.mjs`);
   const args = ["--expose-gc", script];
   if (opts.quick && QUICK_N[workload]) args.push(`--n=${QUICK_N[workload]}`);
+  if (opts.long && LONG_N[workload]) args.push(`--n=${LONG_N[workload]}`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
     let stdout = "";
@@ -181,6 +203,7 @@ function cell(workload, m, ref) {
         (ref ? ` (${fmtRatio(r(m.heapBytesPerTask, ref.heapBytesPerTask))} heap)` : "")
       );
     case "pingpong":
+    case "pingpong-pairs":
     case "echo":
       return `${fmtMs(m.ms)} · ${fmtRate(m.opsPerSec)} rt/s` + (ref ? ` (${fmtRatio(r(m.ms, ref.ms))})` : "");
     default:
@@ -188,13 +211,24 @@ function cell(workload, m, ref) {
   }
 }
 
+/** giambio's ratio to the limit for one workload ("" when either has no result). */
+function limitRatio(workload, w) {
+  const g = w.runtimes.giambio;
+  const l = w.runtimes[LIMIT];
+  if (!g || !l || g.runs.length === 0 || l.runs.length === 0) return "";
+  const a = g.median;
+  const b = l.median;
+  if (workload === "timers") return `${fmtRatio(a.ms / b.ms)} wall · ${fmtRatio(a.cpuMs / b.cpuMs)} cpu`;
+  return fmtRatio(primary(workload, a) / primary(workload, b));
+}
+
 function table(summary, opts) {
   const runtimes = [...new Set(Object.values(summary).flatMap((w) => Object.keys(w.runtimes)))].sort(
     byOrder(RUNTIME_ORDER),
   );
   const lines = [];
-  lines.push(`| workload | N | ${runtimes.join(" | ")} |`);
-  lines.push(`|---|---|${runtimes.map(() => "---").join("|")}|`);
+  lines.push(`| workload | N | giambio ÷ ${LIMIT} | ${runtimes.join(" | ")} |`);
+  lines.push(`|---|---|---|${runtimes.map(() => "---").join("|")}|`);
   for (const [workload, w] of Object.entries(summary)) {
     const ref = w.reference ? w.runtimes[w.reference].median : null;
     const cells = runtimes.map((rt) => {
@@ -205,13 +239,14 @@ function table(summary, opts) {
       return cell(workload, entry.median, rt === w.reference ? null : ref) + (rt === w.reference ? " (ref)" : "") + failed;
     });
     const n = Object.values(w.runtimes).find((e) => e.median.n)?.median.n;
-    lines.push(`| ${workload} | ${n ? fmtInt(n) : "?"} | ${cells.join(" | ")} |`);
+    lines.push(`| ${workload} | ${n ? fmtInt(n) : "?"} | ${limitRatio(workload, w)} | ${cells.join(" | ")} |`);
   }
   const refs = [...new Set(Object.values(summary).map((w) => w.reference).filter(Boolean))];
   return [
-    `Medians of ${opts.runs} runs${opts.quick ? " (--quick: N/10)" : ""}, node ${process.version}, ` +
-      `${new Date().toISOString()}. Ratio = runtime / ${refs.join(" or ") || "reference"} ` +
-      `(ms; heap bytes/task for idle-memory): above 1 is slower or larger than the reference.`,
+    `Medians of ${opts.runs} runs${opts.quick ? " (--quick: N/10)" : opts.long ? " (--long: 10× N)" : ""}, ` +
+      `node ${process.version}, ${new Date().toISOString()}. Ratio = runtime / ${refs.join(" or ") || "reference"} ` +
+      `(ms; heap bytes/task for idle-memory): above 1 is slower or larger than the reference. ` +
+      `"giambio ÷ ${LIMIT}" is giambio's ratio to the limit (the targets are ratios to it).`,
     "",
     ...lines,
   ].join("\n");
@@ -248,7 +283,7 @@ async function main() {
   writeFileSync(
     RESULTS_FILE,
     JSON.stringify(
-      { date: new Date().toISOString(), node: process.version, quick: opts.quick, runs: opts.runs, workloads: summary, markdown },
+      { date: new Date().toISOString(), node: process.version, quick: opts.quick, long: opts.long, runs: opts.runs, workloads: summary, markdown },
       null,
       2,
     ) + "\n",

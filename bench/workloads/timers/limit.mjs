@@ -1,0 +1,29 @@
+// timers × limit: N tasks each sleep a pseudo-random 1–200 ms (mulberry32(42), the same sequence
+// for every runtime) on the limit's JS binary min-heap of (deadline, seq) with one host timer.
+// Timed: first spawn → all returned, wall and process CPU.
+import { check, cpuMs, ensure, main, now, report, sizeN, timerDurations } from "../../lib/common.mjs";
+import { run, sleep, spawn, WAIT_CHILDREN } from "../../lib/limit.mjs";
+
+const N = sizeN(100_000);
+const counter = { woke: 0 };
+
+function* sleeper(ms) {
+  yield sleep(ms);
+  counter.woke++;
+}
+
+main("timers/limit", async () => {
+  const durations = timerDurations(N);
+  const maxMs = Math.max(...durations);
+  const c0 = cpuMs();
+  const t0 = now();
+  await run(function* parent() {
+    for (let i = 0; i < N; i++) spawn(sleeper, durations[i]);
+    yield WAIT_CHILDREN;
+  });
+  const ms = now() - t0;
+  const cpu = cpuMs() - c0;
+  check(counter.woke, N, "woken sleepers");
+  ensure(ms >= maxMs - 1, `wall ${ms} ms ≥ longest sleep ${maxMs} ms`);
+  report({ workload: "timers", runtime: "limit", n: N, ms, cpuMs: cpu });
+});
