@@ -8,6 +8,8 @@ export { run, EventLoop, type EventLoopOptions, type LoopStatistics } from './lo
 export { sleep, checkpoint, clock, currentTask } from './operations.js';
 export { formatTaskTree, type TaskNode, type ScopeNode } from './diagnostics.js';
 export { createPool, withTimeout, skipAfter, shield, TaskPool, type SpawnOptions } from './pool.js';
+export { STATUS_IGNORED, type TaskStatus } from './start.js';
+export { resource, type Provide } from './resource.js';
 export {
   GiambioError, CancelledError, TaskCancelledError, TooSlowError, ResourceClosed, ResourceBusy,
   ResourceBroken, EndOfChannel, WouldBlock, InternalError, ErrorStack, DeadlockError,

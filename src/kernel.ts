@@ -195,6 +195,15 @@ export class Kernel extends KernelState {
   }
 
   private ended(task: TaskImpl, outcome: number, value: unknown): void {
+    // A task with resources of its own does not end yet: it tears them down first (resource.ts).
+    const extra = task.extra;
+    if (extra !== null && extra.resources !== null && extra.resources.mustLinger()) {
+      task.gen = extra.resources.linger(outcome, value);
+      task.resumeMode = RESUME_NEXT;
+      task.resumeValue = undefined;
+      this.check(this.core.taskYield(task.slot));
+      return;
+    }
     this.check(this.core.taskExit(task.slot));
     this.tasks[task.slot] = undefined;
     task.outcome = outcome;
@@ -213,7 +222,9 @@ export class Kernel extends KernelState {
     const joiners = task.joiners;
     const pool = task.pool; // read while the task is still in the scope tree
     if (joiners !== null) for (let j = joiners.shift(); j !== null; j = joiners.shift()) this.wake(j, undefined);
-    if (pool !== null) pool.childEnded(task);
+    const resources = extra === null ? null : extra.resourceOf;
+    if (resources !== null) resources.ended(task);
+    else if (pool !== null) pool.childEnded(task);
     else this.onRootExit?.(task, value);
   }
 }

@@ -12,10 +12,21 @@ import { startGenerator } from './spawnable.js';
 import type { Operation, Task, TaskImpl } from './task.js';
 import { CANCELLED, FAILED, LIVE } from './task-outcome.js';
 import { parkWith, scheduleTrap } from './trap.js';
+import type { ResourceSet } from './resource.js';
+import { startTask, type TaskStatus } from './start.js';
 
 export interface SpawnOptions {
   /** The task's name in dumps and errors (default: the function's name). */
   name?: string;
+}
+
+function checkSpawnOptions(options: SpawnOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`Expected spawn options to be an object, got ${describe(options)}`);
+  }
+  if (options.name !== undefined && typeof options.name !== 'string') {
+    throw new TypeError(`Expected \`name\` to be a string, got ${describe(options.name)}`);
+  }
 }
 
 /** What happens when the deadline of a pool's scope cancels work in it. */
@@ -32,6 +43,7 @@ export class TaskPool {
   /** @internal Failures (children's and the body's), in the order they happened. */ readonly errors: unknown[] = [];
   /** @internal The owner, while parked waiting for the children. */ waiter: TaskImpl | null = null;
   /** @internal The expired deadline cut something short: a child ended cancelled, or the body. */ deadlineCut = false;
+  /** @internal Resources tied to this pool (resource.ts), created on first use. */ resources: ResourceSet | null = null;
   #closed = false;
 
   /** @internal */
@@ -49,12 +61,7 @@ export class TaskPool {
 
   /** `spawn` with options (a name). */
   spawnWith<R, A extends unknown[]>(options: SpawnOptions, fn: (...args: A) => Operation<R>, ...args: A): Task<R> {
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`Expected spawn options to be an object, got ${describe(options)}`);
-    }
-    if (options.name !== undefined && typeof options.name !== 'string') {
-      throw new TypeError(`Expected \`name\` to be a string, got ${describe(options.name)}`);
-    }
+    checkSpawnOptions(options);
     return this.#spawn(options.name, fn, args);
   }
 
@@ -62,13 +69,63 @@ export class TaskPool {
     if (this.#closed) throw new GiambioError('cannot spawn into a pool that has exited');
     if (this.kernel.failure !== null) throw this.kernel.failure;
     const gen = startGenerator<R>('pool.spawn', fn, args);
-    this.live++;
-    return this.kernel.spawn(gen, name ?? (fn.name || 'anonymous'), this, this.scope);
+    return this.spawnGenerator(gen, name ?? (fn.name || 'anonymous'));
   }
 
-  /** Cancels the body and every child. The pool then exits normally (it absorbs its own cancellation). */
-  cancel(): void {
-    this.scope.cancel('the pool was cancelled');
+  /** @internal Spawns an already started generator as a child. */
+  spawnGenerator<R>(gen: Operation<R>, name: string): TaskImpl<R> {
+    this.live++;
+    return this.kernel.spawn(gen, name, this, this.scope);
+  }
+
+  /**
+   * Runs `fn(status, ...args)` as a new task and waits until it calls `status.started(value)`;
+   * returns that value. Until then the task belongs to the caller: the caller's cancellation reaches
+   * it and its error comes out of `start`. Then it moves into this pool (trio's `nursery.start`).
+   * @example
+   * function* server(status: TaskStatus<number>, port: number) {
+   *   const listener = yield* listen(port);
+   *   status.started(listener.port);
+   *   yield* serve(listener);
+   * }
+   * const port = yield* pool.start(server, 0);
+   * @throws {GiambioError} if the pool has exited, if `fn` returns without calling `started`, or
+   *   calls it twice; whatever `fn` raises before it called `started`.
+   */
+  start<V = void, A extends unknown[] = []>(fn: (status: TaskStatus<V>, ...args: A) => Operation<unknown>, ...args: A): Operation<V> {
+    return startTask(this, undefined, fn, args);
+  }
+
+  /**
+   * `start` with options (a name), as `spawnWith` is to `spawn`.
+   * @example
+   * const port = yield* pool.startWith({ name: 'http' }, server, 0);
+   */
+  startWith<V = void, A extends unknown[] = []>(options: SpawnOptions, fn: (status: TaskStatus<V>, ...args: A) => Operation<unknown>, ...args: A): Operation<V> {
+    checkSpawnOptions(options);
+    return startTask(this, options.name, fn, args);
+  }
+
+  /**
+   * Cancels the body and every child. The pool then exits normally (it absorbs its own cancellation).
+   * `reason` goes into the message of the `CancelledError` its tasks receive.
+   */
+  cancel(reason?: string): void {
+    if (reason !== undefined && typeof reason !== 'string') {
+      throw new TypeError(`Expected \`reason\` to be a string, got ${describe(reason)}`);
+    }
+    this.scope.cancel(reason === undefined ? 'the pool was cancelled' : `the pool was cancelled: ${reason}`);
+  }
+
+  /** @internal A child (or a pending start) left the pool: wake the owner if it waits for the last one. */
+  leave(): void {
+    this.live--;
+    // Wake the owner only if it is still parked in the wait (loop.close() may have ended it).
+    if (this.live === 0 && this.waiter !== null && this.waiter.outcome === LIVE && this.waiter.abort !== null) {
+      const waiter = this.waiter;
+      this.waiter = null;
+      this.kernel.wake(waiter, undefined);
+    }
   }
 
   /** Absolute deadline on the loop's clock (ms); `Infinity` = none. Can be moved while running. */
@@ -101,18 +158,15 @@ export class TaskPool {
 
   /** @internal */
   childEnded(task: TaskImpl): void {
-    this.live--;
     if (task.outcome === CANCELLED && this.scope.timedOut) this.deadlineCut = true;
-    if (task.outcome === FAILED) {
-      this.errors.push(task.errorValue);
-      this.scope.cancel(`task ${task.name} failed in the same pool`);
-    }
-    // Wake the owner only if it is still parked in the wait (loop.close() may have ended it).
-    if (this.live === 0 && this.waiter !== null && this.waiter.outcome === LIVE && this.waiter.abort !== null) {
-      const waiter = this.waiter;
-      this.waiter = null;
-      this.kernel.wake(waiter, undefined);
-    }
+    if (task.outcome === FAILED) this.fail(task.errorValue, `task ${task.name} failed in the same pool`);
+    this.leave();
+  }
+
+  /** @internal Records a failure of something in the pool (a child, a resource) and cancels the rest. */
+  fail(error: unknown, why: string): void {
+    this.errors.push(error);
+    this.scope.cancel(why);
   }
 
   /** @internal Runs `body`, waits for the children, and decides the outcome. */
@@ -132,10 +186,16 @@ export class TaskPool {
     // Always a schedule point; then wait until no child is left. Other tasks may still spawn into
     // the pool while it waits, so the count is checked again after every wake-up, and the pool
     // closes in the same step as the last check: no spawn can slip in between.
+    // Resources do not keep the pool open: once the children are done they are torn down, last
+    // first (resource.ts); a resource's teardown could spawn again, so both are checked again.
     if (this.live === 0) yield scheduleTrap;
-    while (this.live > 0) {
-      this.waiter = this.owner;
-      yield parkWith(abortNever, 'children of a pool');
+    for (;;) {
+      while (this.live > 0) {
+        this.waiter = this.owner;
+        yield parkWith(abortNever, 'children of a pool');
+      }
+      if (this.resources === null || this.resources.empty) break;
+      yield* this.resources.teardown('the pool exited');
     }
     this.#closed = true;
     kernel.exitScope(this.owner, this.scope);

@@ -101,6 +101,11 @@ export class CancelScope {
     if (hooks !== null) for (const hook of hooks) hook(cancelled);
   }
 
+  /** Delivers an ancestor's cancellation to this subtree, after it moved under a cancelled scope (pool.start). */
+  inheritCancel(): void {
+    if (!this.shield && !this.cancelCalled) this.deliver();
+  }
+
   /** Withdraws every parked task below this scope (not past shields) and throws CancelledError into it. */
   private deliver(): void {
     if (this.endHooks !== null) this.runEndHooks(true);

@@ -7,6 +7,7 @@ import type { CancelScope } from './scope.js';
 import type { TaskPool } from './pool.js';
 import type { WaitQueue } from './wait-queue.js';
 import type { AbortFn } from './trap.js';
+import type { ResourceSet } from './resource.js';
 import { STATE_READY, STATE_RUNNING, STATE_PARKED, SLOT_LIMIT } from './core-constants.js';
 import { joinTask, taskPromise } from './join.js';
 import { RESUME_START, LIVE, FINISHED, FAILED, CANCELLED } from './task-outcome.js';
@@ -27,6 +28,10 @@ class TaskExtra {
   spawnSite: string | undefined = undefined;
   /** Clock time the current sleep began (debugger's afterSleep), NaN when not sleeping. */
   sleepStart = NaN;
+  /** Resources tied to this task's own lifetime (it called `resource()` outside any pool of its own). */
+  resources: ResourceSet | null = null;
+  /** Set on a resource's task: the set it belongs to, which learns of its end instead of a pool. */
+  resourceOf: ResourceSet | null = null;
 }
 
 /**
@@ -103,6 +108,10 @@ export class TaskImpl<T = unknown> implements Task<T> {
   /** Where it was spawned, with `debug: true`. */
   get spawnSite(): string | undefined { return this.extra?.spawnSite; }
   set spawnSite(site: string | undefined) { this.more().spawnSite = site; }
+  get resources(): ResourceSet | null { return this.extra === null ? null : this.extra.resources; }
+  set resources(set: ResourceSet | null) { this.more().resources = set; }
+  get resourceOf(): ResourceSet | null { return this.extra === null ? null : this.extra.resourceOf; }
+  set resourceOf(set: ResourceSet | null) { this.more().resourceOf = set; }
   get sleepStart(): number { return this.extra === null ? NaN : this.extra.sleepStart; }
   set sleepStart(ms: number) { if (this.extra !== null || ms === ms) this.more().sleepStart = ms; }
   get resultValue(): T | undefined { return this.outcome === FINISHED ? this.value as T : undefined; }
