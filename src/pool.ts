@@ -93,7 +93,7 @@ export class TaskPool {
    *   calls it twice; whatever `fn` raises before it called `started`.
    */
   start<V = void, A extends unknown[] = []>(fn: (status: TaskStatus<V>, ...args: A) => Operation<unknown>, ...args: A): Operation<V> {
-    return startTask(this, undefined, fn, args);
+    return startTask(this, undefined, fn, args, openHidden);
   }
 
   /**
@@ -103,7 +103,7 @@ export class TaskPool {
    */
   startWith<V = void, A extends unknown[] = []>(options: SpawnOptions, fn: (status: TaskStatus<V>, ...args: A) => Operation<unknown>, ...args: A): Operation<V> {
     checkSpawnOptions(options);
-    return startTask(this, options.name, fn, args);
+    return startTask(this, options.name, fn, args, openHidden);
   }
 
   /**
@@ -212,6 +212,11 @@ export class TaskPool {
     if (this.deadlineCut && onTimeout === ON_TIMEOUT_SKIP) return undefined;
     return bodyCancelled !== null ? undefined : value;
   }
+}
+
+/** The hidden pool `start` runs a task in until it calls `started` (start.ts). */
+function openHidden(kernel: Kernel, owner: TaskImpl): TaskPool {
+  return new TaskPool(kernel, owner, false);
 }
 
 function* openPool<T>(what: string, body: (pool: TaskPool) => Operation<T>, shield: boolean, timeoutMs: number, onTimeout: number): Operation<T | undefined> {

@@ -19,10 +19,12 @@
  */
 import { ErrorStack, GiambioError } from './errors.js';
 import { describe } from './describe.js';
-import { runningKernel, type Kernel } from './kernel.js';
+import type { Kernel } from './kernel.js';
+import { runningKernel } from './run-context.js';
 import type { CancelScope } from './scope.js';
 import { startGenerator } from './spawnable.js';
-import { CANCELLED, FAILED, FINISHED, LIVE, type Operation, type TaskImpl } from './task.js';
+import type { Operation, TaskImpl } from './task.js';
+import { CANCELLED, FAILED, FINISHED, LIVE } from './task-outcome.js';
 import type { TaskPool } from './pool.js';
 import { parkWith } from './trap.js';
 

@@ -13,8 +13,9 @@
  * @internal
  */
 import { GiambioError } from './errors.js';
-import { runningKernel } from './kernel.js';
-import { TaskPool } from './pool.js';
+import type { Kernel } from './kernel.js';
+import { runningKernel } from './run-context.js';
+import type { TaskPool } from './pool.js';
 import { startGenerator } from './spawnable.js';
 import type { Operation, TaskImpl } from './task.js';
 
@@ -88,7 +89,11 @@ function move(task: TaskImpl, from: TaskPool, to: TaskPool): void {
 }
 
 /** The body of pool.start and pool.startWith. */
-export function* startTask<V>(target: TaskPool, name: string | undefined, fn: unknown, args: unknown[]): Operation<V> {
+export function* startTask<V>(
+  target: TaskPool, name: string | undefined, fn: unknown, args: unknown[],
+  /** Opens the hidden pool in the caller (passed in: this module does not import pool.ts at run time). */
+  openPool: (kernel: Kernel, owner: TaskImpl) => TaskPool,
+): Operation<V> {
   const kernel = runningKernel('pool.start()');
   if (target.closed) throw new GiambioError('cannot start a task in a pool that has exited');
   if (kernel !== target.kernel) throw new GiambioError('cannot start a task in a pool of another loop');
@@ -96,7 +101,7 @@ export function* startTask<V>(target: TaskPool, name: string | undefined, fn: un
   const taskName = name ?? ((fn as { name?: string } | null)?.name || 'anonymous');
   const status = new StartStatus<V>(taskName, target);
   const gen = startGenerator<unknown>('pool.start', fn, [status, ...args]);
-  const hidden = new TaskPool(kernel, kernel.current!, false);
+  const hidden = openPool(kernel, kernel.current!);
   status.hidden = hidden;
   target.live++;
   try {
