@@ -6,8 +6,10 @@ const names = ['index', 'testing', 'node', 'browser'].filter((name) => existsSyn
 
 export default names.flatMap((name) => {
   const input = `dist/types/${name === 'index' || name === 'testing' ? name : `${name}/index`}.d.ts`;
+  // node: built-ins are the consumer's @types/node, referenced, not bundled.
+  const external = (id) => id.startsWith('node:');
   return [
-    { input, output: { file: `dist/${name}.d.mts`, format: 'es' }, plugins: [dts()] },
-    { input, output: { file: `dist/${name}.d.cts`, format: 'es' }, plugins: [dts()] },
+    { input, external, output: { file: `dist/${name}.d.mts`, format: 'es' }, plugins: [dts()] },
+    { input, external, output: { file: `dist/${name}.d.cts`, format: 'es' }, plugins: [dts()] },
   ];
 });

@@ -46,8 +46,13 @@ export class TaskPool {
   /** @internal Resources tied to this pool (resource.ts), created on first use. */ resources: ResourceSet | null = null;
   #closed = false;
 
+  /** @internal */ readonly kernel: Kernel;
+  /** @internal The task that opened the pool (runs its body). */ readonly owner: TaskImpl;
+
   /** @internal */
-  constructor(readonly kernel: Kernel, readonly owner: TaskImpl, shield: boolean) {
+  constructor(kernel: Kernel, owner: TaskImpl, shield: boolean) {
+    this.kernel = kernel;
+    this.owner = owner;
     this.scope = kernel.enterScope(owner, shield, this);
   }
 

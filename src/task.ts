@@ -35,7 +35,7 @@ class TaskExtra {
 }
 
 /**
- * @internal
+ * The loop's record of one task (not exported: users see `Task`).
  * Discussion: a suspended task costs its generator plus this record, so the record is kept to 13
  * fields (Node has 8-byte fields: ~128 bytes). Fields that are never needed at the same time share
  * a slot (`mode`: resume mode while alive, outcome once ended; `value`: the value a wait brings or

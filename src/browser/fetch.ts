@@ -24,8 +24,14 @@ function follow(signal: AbortSignal, controller: AbortController): void {
   else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true, signal: controller.signal });
 }
 
+/**
+ * What the global `fetch` accepts (the DOM lib's `RequestInfo | URL`), written so that Node's types
+ * (which have no `RequestInfo`) satisfy it too.
+ */
+export type FetchInput = string | URL | Request;
+
 /** The URL for task dumps, cut short (a data: URL can be long). */
-function urlOf(input: RequestInfo | URL): string {
+function urlOf(input: FetchInput): string {
   const url = typeof input === 'string' ? input : input instanceof URL ? input.href : (input as Request).url;
   return url.length > 100 ? `${url.slice(0, 99)}…` : url;
 }
@@ -41,7 +47,7 @@ function urlOf(input: RequestInfo | URL): string {
  * });
  * @throws {TypeError} from fetch itself (network error, bad URL), or the reason of `init.signal`.
  */
-export function* fetch(input: RequestInfo | URL, init?: RequestInit): Operation<Response> {
+export function* fetch(input: FetchInput, init?: RequestInit): Operation<Response> {
   if (init !== undefined && (typeof init !== 'object' || init === null)) {
     throw new TypeError(`Expected fetch \`init\` to be an object, got ${describe(init)}`);
   }

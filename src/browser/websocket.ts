@@ -23,7 +23,7 @@ export interface ConnectOptions {
   /** Sub-protocols offered to the server. */
   protocols?: string | string[];
   /** How binary messages arrive (default `'arraybuffer'`). */
-  binaryType?: BinaryType;
+  binaryType?: 'arraybuffer' | 'blob';
 }
 
 /** How the connection ended: the close frame's code and reason, and whether the close was clean. */

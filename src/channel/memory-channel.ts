@@ -15,6 +15,7 @@
  * an item that is available now, or waits for the next write or close and tries again — so tasks
  * reading at the same time are served first.
  */
+import { asyncDisposeSymbol, disposeSymbol } from '../disposable.js';
 import { EndOfChannel, ResourceClosed, WouldBlock } from '../errors.js';
 import { startGenerator } from '../spawnable.js';
 import type { Operation, TaskImpl } from '../task.js';
@@ -37,12 +38,6 @@ const channelRead: BlockingKind<MemoryChannel<unknown>, undefined, unknown> = {
   attempt: (channel, me) => channel.attemptRead(me),
   park: () => parkWith(abortRead, 'MemoryChannel.read'),
 };
-/**
- * The disposal symbols, with the fallback esbuild's and TypeScript's `using` lowering look up on
- * runtimes that do not define them yet.
- */
-const disposeSymbol = (Symbol.dispose ?? Symbol.for('Symbol.dispose')) as typeof Symbol.dispose;
-const asyncDisposeSymbol = (Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose')) as typeof Symbol.asyncDispose;
 /** Returned by #take when nothing can be read without waiting. */
 const NOTHING: unique symbol = Symbol('nothing');
 
