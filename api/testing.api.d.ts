@@ -4,11 +4,6 @@ interface Clock {
     idle?(deadline: number): boolean;
     watch?(wake: () => void): () => void;
 }
-type Operation<T> = Generator<unknown, T, unknown>;
-interface MockClockOptions {
-    start?: number;
-    autojump?: boolean;
-}
 declare class MockClock implements Clock {
     #private;
     autojump: boolean;
@@ -16,7 +11,12 @@ declare class MockClock implements Clock {
     now(): number;
     jump(ms: number): void;
 }
+interface MockClockOptions {
+    start?: number;
+    autojump?: boolean;
+}
+type Operation<T> = Generator<unknown, T, unknown>;
 declare function runVirtual<T, A extends unknown[]>(main: (...args: A) => Operation<T>, ...args: A): Promise<T>;
 declare function waitAllTasksBlocked(): Operation<void>;
-export { MockClock, runVirtual, waitAllTasksBlocked };
 export type { MockClockOptions };
+export { MockClock, runVirtual, waitAllTasksBlocked };
