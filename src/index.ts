@@ -10,6 +10,7 @@ export { formatTaskTree, type TaskNode, type ScopeNode } from './diagnostics.js'
 export { createPool, withTimeout, skipAfter, shield, TaskPool, type SpawnOptions } from './pool.js';
 export { STATUS_IGNORED, type TaskStatus } from './start.js';
 export { resource, type Provide } from './resource.js';
+export { createContext, Context } from './context.js';
 export {
   GiambioError, CancelledError, TaskCancelledError, TooSlowError, ResourceClosed, ResourceBusy,
   ResourceBroken, EndOfChannel, WouldBlock, InternalError, ErrorStack, DeadlockError,

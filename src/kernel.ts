@@ -38,6 +38,8 @@ export class Kernel extends KernelState {
     const root = scope === null;
     if (root) scope = new CancelScope(this, null, null, false, null);
     const task = new TaskImpl<T>(handle, name, gen, scope!);
+    const spawner = this.current;
+    if (spawner !== null) task.context = spawner.context; // inherited at spawn time (context.ts)
     this.tasks[slotOfHandle(handle)] = task as TaskImpl;
     scope!.addMember(task as TaskImpl);
     if (root) {

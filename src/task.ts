@@ -8,6 +8,7 @@ import type { TaskPool } from './pool.js';
 import type { WaitQueue } from './wait-queue.js';
 import type { AbortFn } from './trap.js';
 import type { ResourceSet } from './resource.js';
+import type { ContextValues } from './context.js';
 import { STATE_READY, STATE_RUNNING, STATE_PARKED, SLOT_LIMIT } from './core-constants.js';
 import { joinTask, taskPromise } from './join.js';
 import { RESUME_START, LIVE, FINISHED, FAILED, CANCELLED } from './task-outcome.js';
@@ -59,6 +60,11 @@ export class TaskImpl<T = unknown> implements Task<T> {
   waitPrev: TaskImpl | null = null;
   waitNext: TaskImpl | null = null;
   extra: TaskExtra | null = null;
+  /**
+   * Task-local context values (context.ts): an immutable map shared with the spawner until either
+   * side sets a value (copy-on-write), so a spawn copies one reference whatever the number of contexts.
+   */
+  context: ContextValues | null = null;
 
   constructor(
     readonly id: number,
