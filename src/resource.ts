@@ -15,7 +15,6 @@
  * Discussion: before it provided, a resource is part of the caller's call: its error comes out of
  * `resource()` and does not fail the pool. After it provided, it is part of the pool: its error fails
  * the pool like a child's (or, for a task's own resources, the task).
- * @internal
  */
 import { ErrorStack, GiambioError } from './errors.js';
 import { describe } from './describe.js';
@@ -55,7 +54,7 @@ const abortNever = (): boolean => false;
 /** `provide` waits for cancellation only. */
 const abortProvide = (): boolean => true;
 
-/** The resources of one pool or one task. @internal */
+/** The resources of one pool or one task (not exported from any entry). */
 export class ResourceSet {
   /** Live resources, oldest first. */
   readonly records: Record[] = [];
