@@ -49,6 +49,14 @@ interface ConditionStatistics {
     waiting: number;
     lock: LockStatistics;
 }
+declare class Context<T> {
+    #private;
+    readonly name: string;
+    get(): T;
+    set(value: T): void;
+    with<R>(value: T, body: () => Operation<R>): Operation<R>;
+    toString(): string;
+}
 declare class DeadlockError extends GiambioError {
     readonly tree: string;
     constructor(tree: string);
@@ -272,6 +280,7 @@ declare class WouldBlock extends GiambioError {
 declare function call<T>(fn: (signal: AbortSignal) => PromiseLike<T>): Operation<T>;
 declare function checkpoint(): Operation<void>;
 declare function clock(): number;
+declare function createContext<T>(name: string, defaultValue?: T): Context<T>;
 declare function createPool<T>(body: (pool: TaskPool) => Operation<T>): Operation<T>;
 declare function currentTask(): Task;
 declare function formatTaskTree(tree: TaskNode | null): string;
@@ -290,4 +299,4 @@ declare function until<T>(promise: PromiseLike<T>): Operation<T>;
 declare function useAbortSignal(): Operation<AbortSignal>;
 declare function withTimeout<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T>;
 export type { CapacityLimiterStatistics, Clock, ConditionStatistics, Debugger, EventLoopOptions, EventStatistics, Host, LockStatistics, LoopStatistics, MemoryChannelStatistics, Operation, Provide, QueueStatistics, ScopeNode, SemaphoreOptions, SemaphoreStatistics, SpawnOptions, Task, TaskNode, TaskState, TaskStatus };
-export { CancelledError, CapacityLimiter, Condition, DeadlockError, EndOfChannel, ErrorStack, Event, EventLoop, GiambioError, InternalError, Lock, MemoryChannel, Queue, ResourceBroken, ResourceBusy, ResourceClosed, STATUS_IGNORED, Semaphore, TaskCancelledError, TaskPool, TooSlowError, WouldBlock, call, checkpoint, clock, createPool, currentTask, formatTaskTree, resource, run, shield, skipAfter, sleep, until, useAbortSignal, withTimeout };
+export { CancelledError, CapacityLimiter, Condition, Context, DeadlockError, EndOfChannel, ErrorStack, Event, EventLoop, GiambioError, InternalError, Lock, MemoryChannel, Queue, ResourceBroken, ResourceBusy, ResourceClosed, STATUS_IGNORED, Semaphore, TaskCancelledError, TaskPool, TooSlowError, WouldBlock, call, checkpoint, clock, createContext, createPool, currentTask, formatTaskTree, resource, run, shield, skipAfter, sleep, until, useAbortSignal, withTimeout };

@@ -15,7 +15,7 @@ import { maybeRunningKernel } from './run-context.js';
 import { startGenerator } from './spawnable.js';
 import type { Operation, TaskImpl } from './task.js';
 
-/** @internal The values of one task: never mutated once assigned to a task. */
+/** The values of one task: never mutated once assigned to a task (not exported from the package). */
 export type ContextValues = ReadonlyMap<Context<unknown>, unknown>;
 
 const NO_DEFAULT: unique symbol = Symbol('no default');
