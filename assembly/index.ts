@@ -6,6 +6,7 @@ import * as tasks from "./tasks";
 import * as timers from "./timers";
 import { queueLength, queueSeed, queueShuffle } from "./run-queue";
 import { heapLength, heapMinDeadline } from "./timer-heap";
+import { STATUS } from "./status";
 
 export {
   STATE_FREE, STATE_READY, STATE_RUNNING, STATE_PARKED,
@@ -39,3 +40,4 @@ export function readyShuffle(): void { queueShuffle(); }
 export function liveTasks(): i32 { return tasks.liveTaskCount(); }
 export function armedTimers(): i32 { return heapLength(); }
 export function scopeTimers(): i32 { return timers.timerCount(); }
+export function statusAddress(): usize { return STATUS; }

@@ -2,6 +2,7 @@
 // Invariant: it holds exactly the slots in STATE_READY, each once.
 
 import { grow } from "./growable";
+import { STATUS, STATUS_READY } from "./status";
 
 let buffer: usize = 0;  // i32 slots
 let capacity: i32 = 0;  // entries; a power of two (or 0 before the first push)
@@ -17,6 +18,7 @@ export function queuePush(slot: i32): void {
   const tail = (head + count) & (capacity - 1);
   store<i32>(buffer + (<usize>tail << 2), slot);
   count++;
+  store<i32>(STATUS, count, STATUS_READY);
 }
 
 /** Pops the oldest slot; the caller checks queueLength() first. */
@@ -25,6 +27,7 @@ export function queuePop(): i32 {
   const slot = load<i32>(buffer + (<usize>head << 2));
   head = (head + 1) & (capacity - 1);
   count--;
+  store<i32>(STATUS, count, STATUS_READY);
   return slot;
 }
 

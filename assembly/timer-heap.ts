@@ -10,6 +10,7 @@
 //   - a scope timer id's position is FREED (-2) between timerFree and the timerCreate that reuses it.
 
 import { grow } from "./growable";
+import { STATUS, STATUS_NEXT_DEADLINE } from "./status";
 
 const ENTRY_SIZE: usize = 16;      // bytes: deadline f64 @0, sequence u32 @8, owner i32 @12
 
@@ -39,6 +40,7 @@ export function heapArm(owner: i32, deadline: f64): void {
   const index = length++;
   writeEntry(index, deadline, sequence++, owner);
   siftUp(index);
+  publishMin();
 }
 
 /** Removes the timer of `owner` if it has one; returns whether it had one. */
@@ -53,7 +55,13 @@ export function heapDisarm(owner: i32): bool {
     if (index > 0 && less(index, (index - 1) >> 1)) siftUp(index);
     else siftDown(index);
   }
+  publishMin();
   return true;
+}
+
+/** Keeps the status block's earliest deadline equal to heapMinDeadline(). */
+@inline function publishMin(): void {
+  store<f64>(STATUS, length == 0 ? Infinity : load<f64>(entries), STATUS_NEXT_DEADLINE);
 }
 
 /** Removes the earliest timer; the caller checks heapLength() first. */

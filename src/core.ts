@@ -34,6 +34,8 @@ export interface CoreExports {
   liveTasks(): number;
   armedTimers(): number;
   scopeTimers(): number;
+  statusAddress(): number;
+  memory: WebAssembly.Memory;
   [constant: string]: unknown;
 }
 
@@ -74,9 +76,39 @@ export class Core {
   failure: InternalError | null = null;
   /** Number of calls into the wasm so far. */
   crossings = 0;
+  /** Views of the core's status block (assembly/status.ts), re-made when memory growth detaches them. */
+  #statusF64: Float64Array;
+  #statusI32: Int32Array;
+  readonly #statusAt: number;
 
   constructor(build: CoreBuild = RELEASE_CORE) {
     this.raw = instantiateCore(build);
+    this.#statusAt = this.raw.statusAddress();
+    this.#statusF64 = new Float64Array(this.raw.memory.buffer, this.#statusAt, 2);
+    this.#statusI32 = new Int32Array(this.raw.memory.buffer, this.#statusAt, 4);
+  }
+
+  /** Rebuilds the status views after memory growth detached them (a detached view has length 0). */
+  #remapStatus(): void {
+    this.#statusF64 = new Float64Array(this.raw.memory.buffer, this.#statusAt, 2);
+    this.#statusI32 = new Int32Array(this.raw.memory.buffer, this.#statusAt, 4);
+  }
+
+  /**
+   * `nextDeadline()` read from the status block: no crossing. Valid between calls into the core
+   * (the core keeps the block up to date before every export returns).
+   */
+  nextDeadlineNow(): number {
+    this.check();
+    if (this.#statusF64.length === 0) this.#remapStatus();
+    return this.#statusF64[0]!;
+  }
+
+  /** `readyCount()` read from the status block: no crossing. */
+  readyNow(): number {
+    this.check();
+    if (this.#statusI32.length === 0) this.#remapStatus();
+    return this.#statusI32[2]!;
   }
 
   /** Converts whatever the wasm threw into the poisoning InternalError. */

@@ -102,7 +102,7 @@ export class Driver {
       for (;;) {
         sinceClock += kernel.runBatches(now, CLOCK_EVERY - sinceClock);
         if (!this.#auto) return; // the root ended
-        if (core.readyCount() > 0) {
+        if (core.readyNow() > 0) {
           if (sinceClock < CLOCK_EVERY) continue;
           sinceClock = 0;
           now = clock.now();
@@ -112,7 +112,7 @@ export class Driver {
           return;
         }
         if (kernel.wakeBlockedWaiters()) continue;
-        const deadline = core.nextDeadline();
+        const deadline = core.nextDeadlineNow();
         now = clock.now();
         sinceClock = 0;
         if (kernel.hostWaits === 0 && clock.idle !== undefined && clock.idle(deadline)) { now = clock.now(); continue; }

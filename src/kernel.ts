@@ -58,6 +58,8 @@ export class Kernel extends KernelState {
 
   /** Moves due timers to the run queue and fires expired scope deadlines. */
   expire(now: number): void {
+    // Nothing is due (or now is NaN): skip the call, advance would change nothing.
+    if (!(this.core.nextDeadlineNow() <= now)) return;
     let expired = this.core.advance(now);
     while (expired-- > 0) {
       const scope = this.scopeTimers[this.core.timerExpired()];
@@ -87,7 +89,7 @@ export class Kernel extends KernelState {
       do {
         if (limit > 0) this.expire(now);
         if (this.shuffle) core.readyShuffle();
-        let n = core.readyCount();
+        let n = core.readyNow();
         if (n === 0) break;
         ran += n;
         while (n-- > 0) this.resume(this.tasks[core.runNext()]!);

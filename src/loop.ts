@@ -157,7 +157,7 @@ export class EventLoop {
     try {
       kernel.expire(kernel.clock.now());
       const ran = kernel.runReady();
-      if (kernel.core.readyCount() === 0) kernel.wakeBlockedWaiters();
+      if (kernel.core.readyNow() === 0) kernel.wakeBlockedWaiters();
       return ran;
     } catch (error) {
       throw this.#poison(error);
@@ -166,7 +166,7 @@ export class EventLoop {
 
   /** Steps until no task is ready (without waiting for timers or I/O). */
   runUntilIdle(): void {
-    while (this.#step('runUntilIdle') > 0 || this.#kernel.core.readyCount() > 0) { /* keep stepping */ }
+    while (this.#step('runUntilIdle') > 0 || this.#kernel.core.readyNow() > 0) { /* keep stepping */ }
   }
 
   /** The earliest timer deadline on the loop's clock (ms), `Infinity` if none. */
