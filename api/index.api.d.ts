@@ -152,6 +152,9 @@ interface LoopStatistics {
     crossings: number;
     hostWaits: number;
 }
+interface MapOptions {
+    concurrency?: number;
+}
 declare class MemoryChannel<T> implements AsyncIterable<T> {
     #private;
     [disposeSymbol]: () => void;
@@ -178,6 +181,7 @@ interface MemoryChannelStatistics {
     waitingWriters: number;
 }
 type Operation<T> = Generator<unknown, T, unknown>;
+type OperationFactory<T> = () => Operation<T>;
 type Provide<T> = (value: T) => Operation<void>;
 declare class Queue<T> {
     #private;
@@ -203,6 +207,17 @@ declare class ResourceBroken extends GiambioError {
 declare class ResourceBusy extends GiambioError {
 }
 declare class ResourceClosed extends GiambioError {
+}
+type Results<T extends readonly OperationFactory<unknown>[]> = {
+    -readonly [K in keyof T]: T[K] extends OperationFactory<infer R> ? R : never;
+};
+interface RetryOptions {
+    attempts: number;
+    delay?: number;
+    factor?: number;
+    maxDelay?: number;
+    jitter?: boolean;
+    when?: (error: unknown, attempt: number) => boolean;
 }
 interface ScopeNode {
     kind: 'pool' | 'shield' | 'scope';
@@ -230,6 +245,16 @@ interface SemaphoreStatistics {
     max: number;
     waiting: number;
 }
+type Settled<T> = {
+    status: 'fulfilled';
+    value: T;
+} | {
+    status: 'rejected';
+    reason: unknown;
+};
+type SettledResults<T extends readonly OperationFactory<unknown>[]> = {
+    -readonly [K in keyof T]: Settled<T[K] extends OperationFactory<infer R> ? R : never>;
+};
 interface SpawnOptions {
     name?: string;
 }
@@ -277,6 +302,10 @@ declare class TooSlowError extends GiambioError {
 }
 declare class WouldBlock extends GiambioError {
 }
+declare function all<T>(fns: Iterable<OperationFactory<T>>): Operation<T[]>;
+declare function all<const T extends readonly OperationFactory<unknown>[]>(fns: T): Operation<Results<T>>;
+declare function allSettled<T>(fns: Iterable<OperationFactory<T>>): Operation<Settled<T>[]>;
+declare function allSettled<const T extends readonly OperationFactory<unknown>[]>(fns: T): Operation<SettledResults<T>>;
 declare function call<T>(fn: (signal: AbortSignal) => PromiseLike<T>): Operation<T>;
 declare function checkpoint(): Operation<void>;
 declare function clock(): number;
@@ -290,7 +319,11 @@ declare global {
         readonly asyncDispose: unique symbol;
     }
 }
+declare function map<T, R>(items: Iterable<T>, fn: (item: T, index: number) => Operation<R>, options?: MapOptions): Operation<R[]>;
+declare function race<T>(fns: Iterable<OperationFactory<T>>): Operation<T>;
+declare function race<const T extends readonly OperationFactory<unknown>[]>(fns: T): Operation<Results<T>[number]>;
 declare function resource<T>(body: (provide: Provide<T>) => Operation<void>): Operation<T>;
+declare function retry<T>(fn: () => Operation<T>, options: RetryOptions): Operation<T>;
 declare function run<T, A extends unknown[]>(main: (...args: A) => Operation<T>, ...args: A): Promise<T>;
 declare function shield<T>(body: (pool: TaskPool) => Operation<T>): Operation<T>;
 declare function skipAfter<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T | undefined>;
@@ -298,5 +331,5 @@ declare function sleep(ms: number): Operation<void>;
 declare function until<T>(promise: PromiseLike<T>): Operation<T>;
 declare function useAbortSignal(): Operation<AbortSignal>;
 declare function withTimeout<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T>;
-export type { CapacityLimiterStatistics, Clock, ConditionStatistics, Debugger, EventLoopOptions, EventStatistics, Host, LockStatistics, LoopStatistics, MemoryChannelStatistics, Operation, Provide, QueueStatistics, ScopeNode, SemaphoreOptions, SemaphoreStatistics, SpawnOptions, Task, TaskNode, TaskState, TaskStatus };
-export { CancelledError, CapacityLimiter, Condition, Context, DeadlockError, EndOfChannel, ErrorStack, Event, EventLoop, GiambioError, InternalError, Lock, MemoryChannel, Queue, ResourceBroken, ResourceBusy, ResourceClosed, STATUS_IGNORED, Semaphore, TaskCancelledError, TaskPool, TooSlowError, WouldBlock, call, checkpoint, clock, createContext, createPool, currentTask, formatTaskTree, resource, run, shield, skipAfter, sleep, until, useAbortSignal, withTimeout };
+export type { CapacityLimiterStatistics, Clock, ConditionStatistics, Debugger, EventLoopOptions, EventStatistics, Host, LockStatistics, LoopStatistics, MapOptions, MemoryChannelStatistics, Operation, OperationFactory, Provide, QueueStatistics, RetryOptions, ScopeNode, SemaphoreOptions, SemaphoreStatistics, Settled, SpawnOptions, Task, TaskNode, TaskState, TaskStatus };
+export { CancelledError, CapacityLimiter, Condition, Context, DeadlockError, EndOfChannel, ErrorStack, Event, EventLoop, GiambioError, InternalError, Lock, MemoryChannel, Queue, ResourceBroken, ResourceBusy, ResourceClosed, STATUS_IGNORED, Semaphore, TaskCancelledError, TaskPool, TooSlowError, WouldBlock, all, allSettled, call, checkpoint, clock, createContext, createPool, currentTask, formatTaskTree, map, race, resource, retry, run, shield, skipAfter, sleep, until, useAbortSignal, withTimeout };

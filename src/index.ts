@@ -11,6 +11,8 @@ export { createPool, withTimeout, skipAfter, shield, TaskPool, type SpawnOptions
 export { STATUS_IGNORED, type TaskStatus } from './start.js';
 export { resource, type Provide } from './resource.js';
 export { createContext, Context } from './context.js';
+export { all, race, allSettled, map, type OperationFactory, type Settled, type MapOptions } from './combinators.js';
+export { retry, type RetryOptions } from './retry.js';
 export {
   GiambioError, CancelledError, TaskCancelledError, TooSlowError, ResourceClosed, ResourceBusy,
   ResourceBroken, EndOfChannel, WouldBlock, InternalError, ErrorStack, DeadlockError,
