@@ -1,6 +1,8 @@
 // One bundled declaration file per entry and format: .d.mts for import, .d.cts for require.
+// Members tagged @internal are left out (scripts/strip-internal.mjs).
 import { existsSync } from 'node:fs';
 import { dts } from 'rollup-plugin-dts';
+import { stripInternal } from './scripts/strip-internal.mjs';
 
 const names = ['index', 'testing', 'node', 'browser'].filter((name) => existsSync(`dist/types/${name === 'index' || name === 'testing' ? name : `${name}/index`}.d.ts`));
 
@@ -9,7 +11,7 @@ export default names.flatMap((name) => {
   // node: built-ins are the consumer's @types/node, referenced, not bundled.
   const external = (id) => id.startsWith('node:');
   return [
-    { input, external, output: { file: `dist/${name}.d.mts`, format: 'es' }, plugins: [dts()] },
-    { input, external, output: { file: `dist/${name}.d.cts`, format: 'es' }, plugins: [dts()] },
+    { input, external, output: { file: `dist/${name}.d.mts`, format: 'es' }, plugins: [stripInternal(), dts()] },
+    { input, external, output: { file: `dist/${name}.d.cts`, format: 'es' }, plugins: [stripInternal(), dts()] },
   ];
 });
