@@ -50,11 +50,65 @@ export class DeadlockError extends GiambioError {
   }
 }
 
-/** Several tasks failed in one pool; `errors` are in the order the failures happened. */
+/** How many failures an `ErrorStack`'s message names before "… and N more". */
+const MESSAGE_NAMES = 10;
+/** Stack frames shown per error by `ErrorStack`'s `util.inspect` form. */
+const INSPECT_FRAMES = 3;
+
+/**
+ * Several tasks failed in one pool; `errors` are in the order the failures happened. The message
+ * names each failure (`2 tasks failed: TypeError: boom; RangeError: bad`), and Node's
+ * `util.inspect` (what `console.error` and `main()` print) shows each one's name, message and first
+ * stack frames, nested `ErrorStack`s indented.
+ * @example
+ * try {
+ *   yield* createPool(function* (pool) { pool.spawn(a); pool.spawn(b); });
+ * } catch (error) {
+ *   if (error instanceof ErrorStack) for (const e of error.errors) console.error(e);
+ *   else throw error;
+ * }
+ */
 export class ErrorStack extends AggregateError {
-  constructor(errors: unknown[], message = `${errors.length} tasks failed`) {
+  constructor(errors: unknown[], message = summarize(errors)) {
     super(errors, message);
   }
+
+  /** Node's `util.inspect` form (see the class comment); other runtimes show `stack`. @internal */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return formatFailure(this, '').join('\n');
+  }
+}
+
+/** `N tasks failed: Name: message; …`, the first line of each message, at most MESSAGE_NAMES of them. */
+function summarize(errors: unknown[]): string {
+  const named = errors.slice(0, MESSAGE_NAMES).map(headline).join('; ');
+  const more = errors.length > MESSAGE_NAMES ? `; … and ${errors.length - MESSAGE_NAMES} more` : '';
+  return `${errors.length} tasks failed${errors.length > 0 ? `: ${named}${more}` : ''}`;
+}
+
+/** `Name: first line of the message`, or the value itself for a non-Error throw. */
+function headline(error: unknown): string {
+  if (!(error instanceof Error)) return `${typeof error === 'string' ? JSON.stringify(error) : String(error)} (thrown, not an Error)`;
+  const message = error.message.split('\n', 1)[0];
+  return message === '' ? error.name : `${error.name}: ${message}`;
+}
+
+/** One failure as lines: its headline, its first frames, then (for an ErrorStack) each member, indented. */
+function formatFailure(error: unknown, indent: string): string[] {
+  const lines = [indent + headline(error)];
+  if (error instanceof Error && typeof error.stack === 'string') {
+    // Generator resumption frames (`at worker.next (<anonymous>)`) say nothing: left out.
+    const frames = error.stack.split('\n').filter((line) => /^\s+at /.test(line) && !/\.(?:next|throw|return) \(<anonymous>\)$/.test(line));
+    for (const frame of frames.slice(0, INSPECT_FRAMES)) lines.push(`${indent}    ${frame.trim()}`);
+    if (frames.length > INSPECT_FRAMES) lines.push(`${indent}    … ${frames.length - INSPECT_FRAMES} more frames`);
+  }
+  if (error instanceof AggregateError) {
+    error.errors.forEach((inner, i) => {
+      const [first, ...rest] = formatFailure(inner, `${indent}    `);
+      lines.push(`${indent}  [${i + 1}] ${first!.trimStart()}`, ...rest);
+    });
+  }
+  return lines;
 }
 
 // Names live on the prototypes (set once, minifier-proof), not on every instance.
