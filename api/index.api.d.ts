@@ -265,7 +265,7 @@ interface Task<T = unknown> {
     readonly done: boolean;
     readonly result: T | undefined;
     readonly error: unknown;
-    cancel(): void;
+    cancel(reason?: string): void;
     join(): Operation<T>;
     toPromise(): Promise<T>;
 }
@@ -311,6 +311,7 @@ declare function checkpoint(): Operation<void>;
 declare function clock(): number;
 declare function createContext<T>(name: string, defaultValue?: T): Context<T>;
 declare function createPool<T>(body: (pool: TaskPool) => Operation<T>): Operation<T>;
+declare function currentEffectiveDeadline(): number;
 declare function currentTask(): Task;
 declare function formatTaskTree(tree: TaskNode | null): string;
 declare global {
@@ -328,8 +329,9 @@ declare function run<T, A extends unknown[]>(main: (...args: A) => Operation<T>,
 declare function shield<T>(body: (pool: TaskPool) => Operation<T>): Operation<T>;
 declare function skipAfter<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T | undefined>;
 declare function sleep(ms: number): Operation<void>;
+declare function sleepUntil(deadline: number): Operation<void>;
 declare function until<T>(promise: PromiseLike<T>): Operation<T>;
 declare function useAbortSignal(): Operation<AbortSignal>;
 declare function withTimeout<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T>;
 export type { CapacityLimiterStatistics, Clock, ConditionStatistics, Debugger, EventLoopOptions, EventStatistics, Host, LockStatistics, LoopStatistics, MapOptions, MemoryChannelStatistics, Operation, OperationFactory, Provide, QueueStatistics, RetryOptions, ScopeNode, SemaphoreOptions, SemaphoreStatistics, Settled, SpawnOptions, Task, TaskNode, TaskState, TaskStatus };
-export { CancelledError, CapacityLimiter, Condition, Context, DeadlockError, EndOfChannel, ErrorStack, Event, EventLoop, GiambioError, InternalError, Lock, MemoryChannel, Queue, ResourceBroken, ResourceBusy, ResourceClosed, STATUS_IGNORED, Semaphore, TaskCancelledError, TaskPool, TooSlowError, WouldBlock, all, allSettled, call, checkpoint, clock, createContext, createPool, currentTask, formatTaskTree, map, race, resource, retry, run, shield, skipAfter, sleep, until, useAbortSignal, withTimeout };
+export { CancelledError, CapacityLimiter, Condition, Context, DeadlockError, EndOfChannel, ErrorStack, Event, EventLoop, GiambioError, InternalError, Lock, MemoryChannel, Queue, ResourceBroken, ResourceBusy, ResourceClosed, STATUS_IGNORED, Semaphore, TaskCancelledError, TaskPool, TooSlowError, WouldBlock, all, allSettled, call, checkpoint, clock, createContext, createPool, currentEffectiveDeadline, currentTask, formatTaskTree, map, race, resource, retry, run, shield, skipAfter, sleep, sleepUntil, until, useAbortSignal, withTimeout };

@@ -5,7 +5,7 @@ export type { Clock } from './clock.js';
 export type { Debugger } from './debugger.js';
 export type { Host } from './host.js';
 export { run, EventLoop, type EventLoopOptions, type LoopStatistics } from './loop.js';
-export { sleep, checkpoint, clock, currentTask } from './operations.js';
+export { sleep, sleepUntil, checkpoint, clock, currentTask, currentEffectiveDeadline } from './operations.js';
 export { formatTaskTree, type TaskNode, type ScopeNode } from './diagnostics.js';
 export { createPool, withTimeout, skipAfter, shield, TaskPool, type SpawnOptions } from './pool.js';
 export { STATUS_IGNORED, type TaskStatus } from './start.js';

@@ -2,7 +2,8 @@
  * The basic operations: sleep, checkpoint, clock, currentTask. Every waiting operation ends in a
  * trap (see trap.ts); these are the thinnest ones.
  */
-import { checkMilliseconds } from './describe.js';
+import { checkMilliseconds, describe } from './describe.js';
+import type { CancelScope } from './scope.js';
 import { runningKernel } from './run-context.js';
 import { checkpointTrap, doneWith, sleepTrap, type Trap } from './trap.js';
 import type { Operation, Task } from './task.js';
@@ -76,4 +77,43 @@ export function clock(): number {
 /** The task that is running now. @throws {GiambioError} outside a task. */
 export function currentTask(): Task {
   return runningKernel('currentTask()').current!;
+}
+
+/**
+ * Sleeps until the loop's clock reaches `deadline` (absolute ms, as `clock()` returns). A deadline
+ * in the past is a checkpoint; `Infinity` waits until cancelled. Always a cancel point.
+ * @example
+ * const next = clock() + 1000;
+ * doWork();
+ * yield* sleepUntil(next); // one tick per second, however long doWork took
+ * @throws {TypeError} if `deadline` is not a number (NaN included).
+ */
+export function* sleepUntil(deadline: number): Operation<void> {
+  if (typeof deadline !== 'number' || deadline !== deadline) {
+    throw new TypeError(`Expected \`deadline\` to be a number (ms on the loop's clock), got ${describe(deadline)}`);
+  }
+  const now = runningKernel('sleepUntil()').clock.now();
+  yield* sleep(deadline === Infinity ? Infinity : Math.max(0, deadline - now));
+}
+
+/**
+ * The earliest deadline (absolute ms on the loop's clock) that can cancel the current task now:
+ * the nearest of its enclosing pools' deadlines, up to and including the nearest enclosing
+ * `shield`. `Infinity` if none; `-Infinity` if the task is already cancelled (trio's rule).
+ * @example
+ * yield* withTimeout(500, function* () {
+ *   const left = currentEffectiveDeadline() - clock(); // 500
+ *   yield* call((signal) => fetch(url, { signal, headers: { 'x-budget-ms': String(left) } }));
+ * });
+ * @throws {GiambioError} outside a task.
+ */
+export function currentEffectiveDeadline(): number {
+  const task = runningKernel('currentEffectiveDeadline()').current!;
+  if (task.scope.cancelledBy !== null) return -Infinity;
+  let deadline = Infinity;
+  for (let s: CancelScope | null = task.scope; s !== null; s = s.parent) {
+    if (s.deadline < deadline) deadline = s.deadline;
+    if (s.shield) break;
+  }
+  return deadline;
 }

@@ -3,6 +3,7 @@
  * Its scheduling state lives in the wasm core (by `slot`); everything else lives here.
  */
 import type { Kernel } from './kernel.js';
+import { describe } from './describe.js';
 import type { CancelScope } from './scope.js';
 import type { TaskPool } from './pool.js';
 import type { WaitQueue } from './wait-queue.js';
@@ -149,9 +150,12 @@ export class TaskImpl<T = unknown> implements Task<T> {
     return this.errorValue;
   }
 
-  cancel(): void {
+  cancel(reason?: string): void {
+    if (reason !== undefined && typeof reason !== 'string') {
+      throw new TypeError(`Expected \`reason\` to be a string, got ${describe(reason)}`);
+    }
     if (this.outcome !== LIVE) return;
-    this.kernel.cancelTask(this);
+    this.kernel.cancelTask(this, reason === undefined ? undefined : `task ${this.name} was cancelled: ${reason}`);
   }
 
   join(): Operation<T> {

@@ -21,8 +21,12 @@ export interface Task<T = unknown> {
   readonly result: T | undefined;
   /** The error it failed with; `undefined` while alive, when finished, and when cancelled. */
   readonly error: unknown;
-  /** Requests cancellation of this task (and everything it started). Safe on an ended task, and twice. */
-  cancel(): void;
+  /**
+   * Requests cancellation of this task (and everything it started). Safe on an ended task, and twice.
+   * `reason` goes into the message of the `CancelledError` it receives (and of AbortSignal reasons
+   * derived from it); only the first cancellation's reason counts.
+   */
+  cancel(reason?: string): void;
   /**
    * Waits for the task to end: returns its result, rethrows its error, and throws
    * `TaskCancelledError` if it was cancelled. Any task may join, any number of times.
