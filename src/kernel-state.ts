@@ -92,8 +92,8 @@ export abstract class KernelState {
     }
     this.check(this.core.taskWake(task.id));
     task.abort = null;
-    task.resumeMode = mode;
-    task.resumeValue = value;
+    task.mode = mode; // resumeMode and resumeValue, without the accessors (hot: every wake)
+    task.value = value;
     this.readied();
   }
 

@@ -109,10 +109,12 @@ export class Kernel extends KernelState {
     task.abort = null;
     const dbg = this.dbg;
     if (dbg !== null) this.beforeStep(task, dbg);
-    let mode = task.resumeMode;
-    let value = task.resumeValue;
-    task.resumeMode = RESUME_NEXT;
-    task.resumeValue = undefined;
+    // The fields behind resumeMode/resumeValue, read and reset directly: this is the hottest
+    // function of the loop, and V8 did not inline those accessors here (measured in a profile).
+    let mode = task.mode;
+    let value = task.value;
+    task.mode = RESUME_NEXT;
+    task.value = undefined;
     if (mode === RESUME_START) {
       // Cancelled before its first step: it never runs its body.
       const by = task.scope.cancelledBy;
@@ -193,8 +195,8 @@ export class Kernel extends KernelState {
 
   /** The task stays runnable and receives `error` at the trap it just made. */
   private throwAtTrap(task: TaskImpl, error: unknown): void {
-    task.resumeMode = RESUME_THROW;
-    task.resumeValue = error;
+    task.mode = RESUME_THROW;
+    task.value = error;
     this.check(this.core.taskYield(task.slot));
   }
 

@@ -27,10 +27,14 @@ export function enterKernel(kernel: Kernel | null): Kernel | null {
  * @throws {GiambioError} outside a task step (`what` names the caller in the message).
  */
 export function runningKernel(what: string): Kernel {
-  if (running === null || running.current === null) {
-    throw new GiambioError(`${what} must be called from inside a giambio task (no loop is running one now)`);
-  }
-  return running;
+  const kernel = running;
+  if (kernel === null || kernel.current === null) notInTask(what);
+  return kernel!;
+}
+
+/** The cold path of runningKernel, kept out of it so that it stays small enough to inline. */
+function notInTask(what: string): never {
+  throw new GiambioError(`${what} must be called from inside a giambio task (no loop is running one now)`);
 }
 
 /** The running kernel, or null outside a task step. */
