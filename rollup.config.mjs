@@ -10,6 +10,8 @@ export const entries = {
   testing: 'src/testing.ts',
   node: 'src/node/index.ts',
   browser: 'src/browser/index.ts',
+  'worker-node': 'src/worker/node.ts',
+  'worker-web': 'src/worker/web.ts',
 };
 
 const input = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));

@@ -6,7 +6,13 @@ import { stripInternal } from './scripts/strip-internal.mjs';
 
 const names = ['index', 'testing', 'node', 'browser'].filter((name) => existsSync(`dist/types/${name === 'index' || name === 'testing' ? name : `${name}/index`}.d.ts`));
 
-export default names.flatMap((name) => {
+// giambio/worker: the Node and Web entries have the same types; one declaration file serves both.
+const worker = existsSync('dist/types/worker/node.d.ts') ? [
+  { input: 'dist/types/worker/node.d.ts', output: { file: 'dist/worker.d.mts', format: 'es' }, plugins: [dts()] },
+  { input: 'dist/types/worker/node.d.ts', output: { file: 'dist/worker.d.cts', format: 'es' }, plugins: [dts()] },
+] : [];
+
+export default [...worker, ...names.flatMap((name) => {
   const input = `dist/types/${name === 'index' || name === 'testing' ? name : `${name}/index`}.d.ts`;
   // node: built-ins are the consumer's @types/node, referenced, not bundled.
   const external = (id) => id.startsWith('node:');
@@ -14,4 +20,4 @@ export default names.flatMap((name) => {
     { input, external, output: { file: `dist/${name}.d.mts`, format: 'es' }, plugins: [stripInternal(), dts()] },
     { input, external, output: { file: `dist/${name}.d.cts`, format: 'es' }, plugins: [stripInternal(), dts()] },
   ];
-});
+})];

@@ -1,0 +1,111 @@
+/**
+ * The public types of giambio/worker: options, statistics, the pool a `withWorkers` body receives,
+ * and the type-level plumbing that makes `workers.call` check export names, arguments and results
+ * against the worker module's type (`typeof import('./work.js')`).
+ */
+import type { Operation } from '../task.js';
+
+/** Any function a worker can expose: plain (sync or async) or a generator function. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type WorkerFunction = (...args: any[]) => unknown;
+
+/** The module type a pool uses when none is given: any export name, any arguments. */
+export type AnyWorkerModule = Record<string, WorkerFunction>;
+
+/** The names of `M`'s exports that are functions (what `workers.call` accepts). */
+export type WorkerExportName<M> = { [K in keyof M]: M[K] extends WorkerFunction ? K : never }[keyof M] & string;
+
+/** The parameters of export `K` of `M`. */
+export type WorkerArgs<M, K extends keyof M> = M[K] extends (...args: infer A) => unknown ? A : never;
+
+/**
+ * What `workers.call` returns for export `K`: a generator function's return value, an async
+ * function's resolved value, a plain function's value.
+ */
+export type WorkerResult<M, K extends keyof M> =
+  M[K] extends (...args: never[]) => Generator<unknown, infer R, never> ? R
+    : M[K] extends (...args: never[]) => infer R ? Awaited<R> : never;
+
+/**
+ * A worker module URL that carries the module's type, made by `workerModule<typeof import('./work.js')>(url)`.
+ * `withWorkers` and `runInWorker` infer the export types from it.
+ */
+export interface WorkerModule<M> {
+  readonly url: string | URL;
+  /** Type-level only: never set. */
+  readonly __exports?: M;
+}
+
+/** Memory limits for each worker (Node's `worker_threads` `resourceLimits`; ignored by Web Workers). */
+export interface WorkerResourceLimits {
+  maxOldGenerationSizeMb?: number;
+  maxYoungGenerationSizeMb?: number;
+  codeRangeSizeMb?: number;
+  stackSizeMb?: number;
+}
+
+/** Options of `withWorkers`. */
+export interface WorkerPoolOptions {
+  /** How many workers (default: the machine's available parallelism). */
+  size?: number;
+  /** Name of the pool: workers are called `name#1`, `name#2`, … (default: `'giambio-worker'`). */
+  name?: string;
+  /**
+   * How long (ms, real time) a cancelled call's worker gets to stop before it is terminated and
+   * replaced (default 100). A generator export stops at its next checkpoint; a busy plain function
+   * never does, so it is terminated after this grace.
+   */
+  graceMs?: number;
+  /** Memory limits per worker (Node only); a worker that exceeds them dies and is replaced. */
+  resourceLimits?: WorkerResourceLimits;
+}
+
+/** Options of `workers.callWith`. */
+export interface WorkerCallOptions {
+  /** `ArrayBuffer`s and `MessagePort`s to transfer (not copy) to the worker; they are detached here. */
+  transfer?: Transferable[];
+}
+
+/** A snapshot of a worker pool, from `workers.statistics()`. */
+export interface WorkerPoolStatistics {
+  /** Workers in the pool. */
+  size: number;
+  /** Workers running a call. */
+  busy: number;
+  /** Workers started and waiting for a call. */
+  idle: number;
+  /** Calls waiting for a worker. */
+  queued: number;
+  /** Calls handed to a worker so far. */
+  started: number;
+  /** Workers terminated and replaced so far (crashed, or busy when their call was cancelled). */
+  replaced: number;
+}
+
+/** The pool a `withWorkers` body receives. `M` is the worker module's type. */
+export interface WorkerPool<M = AnyWorkerModule> {
+  /** The pool's name (see `WorkerPoolOptions.name`). */
+  readonly name: string;
+  /** The number of workers. */
+  readonly size: number;
+  /**
+   * Runs export `name` in an idle worker (calls beyond `size` wait, first come first served) and
+   * returns its result, a structured clone. Cancelling the calling task cancels the work, and the
+   * call returns only once the work has stopped.
+   * @throws {TypeError} for an unknown export or arguments that cannot be cloned (nothing is sent).
+   * @throws {ResourceBroken} if the worker died during the call (it is replaced).
+   * @throws {ResourceClosed} if the pool has exited.
+   */
+  call<K extends WorkerExportName<M>>(name: K, ...args: WorkerArgs<M, K>): Operation<WorkerResult<M, K>>;
+  /** `call` with options: `transfer` lists what to transfer instead of copying. */
+  callWith<K extends WorkerExportName<M>>(options: WorkerCallOptions, name: K, ...args: WorkerArgs<M, K>): Operation<WorkerResult<M, K>>;
+  /** Counts of workers and calls right now. */
+  statistics(): WorkerPoolStatistics;
+  /**
+   * Terminates every worker now, without waiting: calls in flight and queued fail with
+   * `ResourceClosed`. Idempotent. `withWorkers` does this (and waits) on exit anyway.
+   */
+  closeNow(): void;
+  /** `closeNow()`, for `using`. */
+  [Symbol.dispose](): void;
+}
