@@ -4,7 +4,7 @@
  * so both export exactly the same functions with the same types.
  * @internal
  */
-import type { Operation } from '../task.js';
+import type { Operation } from '../types.js';
 import type { WorkerBackend } from './backend.js';
 import { exposeOn, type WorkerPort } from './expose.js';
 import { runInWorkerOn, withWorkersOn } from './pool.js';

@@ -9,7 +9,7 @@
 import { describe } from '../describe.js';
 import { CancelledError, GiambioError } from '../errors.js';
 import { EventLoop } from '../loop.js';
-import type { Operation } from '../task.js';
+import type { Operation } from '../types.js';
 import { serializeError, type FromWorker, type ToWorker } from './protocol.js';
 import type { WorkerFunction } from './types.js';
 

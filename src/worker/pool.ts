@@ -17,18 +17,17 @@
  * @internal
  */
 import { describe, checkMilliseconds } from '../describe.js';
-import { GiambioError, ResourceBroken, ResourceClosed, newCancelledError } from '../errors.js';
-import { runningKernel, type Kernel } from '../kernel.js';
+import { ResourceBroken, ResourceClosed, newCancelledError } from '../errors.js';
+import type { Kernel } from '../kernel.js';
+import { runningKernel } from '../run-context.js';
 import { startGenerator } from '../spawnable.js';
 import { throwIfCancelled } from '../sync/waiting.js';
-import type { Operation, TaskImpl } from '../task.js';
+import type { TaskImpl } from '../task.js';
+import type { Operation } from '../types.js';
 import { parkWith, scheduleTrap, type AbortFn } from '../trap.js';
 import type { WorkerBackend, WorkerHandle } from './backend.js';
 import { deserializeError, type FromWorker } from './protocol.js';
-import type {
-  AnyWorkerModule, WorkerArgs, WorkerCallOptions, WorkerExportName, WorkerModule, WorkerPool, WorkerPoolOptions,
-  WorkerPoolStatistics, WorkerResult,
-} from './types.js';
+import type { AnyWorkerModule, WorkerCallOptions, WorkerPool, WorkerPoolOptions, WorkerPoolStatistics } from './types.js';
 
 const QUEUED = 0;     // waiting for an idle worker
 const RUNNING = 1;    // posted to a worker
@@ -392,13 +391,3 @@ export function* runInWorkerOn(backend: WorkerBackend, module: unknown, name: st
   return yield* withWorkersOn(backend, module, { size: 1, name: `runInWorker(${typeof name === 'string' ? name : '?'})` },
     function* (workers) { return yield* workers.call(name, ...args); });
 }
-
-/** The public signatures, shared by the Node and Web entries. @internal */
-export interface WorkerEntry {
-  withWorkers<M = AnyWorkerModule, T = unknown>(
-    module: string | URL | WorkerModule<M>, options: WorkerPoolOptions, body: (workers: WorkerPool<M>) => Operation<T>): Operation<T>;
-  runInWorker<M = AnyWorkerModule, K extends WorkerExportName<M> = WorkerExportName<M>>(
-    module: string | URL | WorkerModule<M>, name: K, ...args: WorkerArgs<M, K>): Operation<WorkerResult<M, K>>;
-}
-
-export { GiambioError };

@@ -3,7 +3,7 @@
  * and the type-level plumbing that makes `workers.call` check export names, arguments and results
  * against the worker module's type (`typeof import('./work.js')`).
  */
-import type { Operation } from '../task.js';
+import type { Operation } from '../types.js';
 
 /** Any function a worker can expose: plain (sync or async) or a generator function. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
