@@ -103,8 +103,8 @@ describe('queueing', () => {
         yield* createPool(function* (pool) { const untyped = workers as unknown as WorkerPool; for (let i = 0; i < 2; i++) pool.spawn(untyped.call, 'add', 0, 0); });
         expect(workers.statistics()).toMatchObject({ idle: 2, busy: 0 });
         yield* createPool(function* (pool) {
-          for (let i = 0; i < 6; i++) pool.spawn(function* () { yield* workers.call('spin', 20); });
-          yield* sleep(5);
+          for (let i = 0; i < 6; i++) pool.spawn(function* () { yield* workers.call('spin', 100); });
+          yield* sleep(0); // one schedule point: every child has made its call (no worker can answer so soon)
           expect(workers.statistics()).toMatchObject({ busy: 2, queued: 4, idle: 0 });
         });
         expect(workers.statistics()).toMatchObject({ busy: 0, queued: 0, idle: 2, started: 8 });
