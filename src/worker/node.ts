@@ -16,8 +16,10 @@ function nodeTarget(url: string | URL): string | URL {
 
 const nodeBackend: WorkerBackend = {
   spawn(url: string | URL, name: string, resourceLimits: WorkerResourceLimits | undefined, events: WorkerEvents): WorkerHandle {
-    // The worker inherits the process's flags, except --input-type (only valid for --eval input).
-    const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+    // The worker inherits the process's flags, but --input-type (only valid with --eval) would
+    // make it fail: then the flags are passed without it.
+    const execArgv = process.execArgv.some((flag) => flag.startsWith('--input-type'))
+      ? process.execArgv.filter((flag) => !flag.startsWith('--input-type')) : undefined;
     const worker = new Worker(nodeTarget(url), { name, resourceLimits, execArgv } as ConstructorParameters<typeof Worker>[1]);
     let failure: unknown;
     let terminated = false;
