@@ -26,8 +26,8 @@ const WORKLOADS_DIR = path.join(BENCH_DIR, "workloads");
 const RESULTS_FILE = path.join(BENCH_DIR, "results", "latest.json");
 
 /** Display order; anything else found on disk follows alphabetically. */
-const WORKLOAD_ORDER = ["spawn", "pingpong", "pingpong-pairs", "timers", "cancel", "idle-memory", "echo"];
-const RUNTIME_ORDER = ["giambio", "giambio-hooks", "limit", "floor", "native", "effection", "effect"];
+const WORKLOAD_ORDER = ["spawn", "pingpong", "pingpong-pairs", "timers", "cancel", "idle-memory", "echo", "cpu-offload", "worker-calls"];
+const RUNTIME_ORDER = ["giambio", "giambio-hooks", "limit", "floor", "native", "effection", "effect", "in-loop", "piscina"];
 /** Ratios are to the first of these that has results for the workload. */
 const REFERENCES = ["giambio", "floor", "native"];
 
@@ -40,6 +40,8 @@ const QUICK_N = {
   cancel: 10_000,
   "idle-memory": 10_000,
   echo: 10_000, // 500 connections × 20 rounds
+  "cpu-offload": 16, // jobs (the checksum is checked at the full 64)
+  "worker-calls": 2_000,
 };
 
 /** N for --long: ten times each workload's default (echo is left at its default size). */
@@ -202,6 +204,8 @@ function cell(workload, m, ref) {
         `${fmtInt(m.heapBytesPerTask)} B heap · ${fmtInt(m.rssBytesPerTask)} B rss /task` +
         (ref ? ` (${fmtRatio(r(m.heapBytesPerTask, ref.heapBytesPerTask))} heap)` : "")
       );
+    case "worker-calls":
+      return `${fmtMs(m.ms)} · ${m.usPerCall.toFixed(1)} µs/call` + (ref ? ` (${fmtRatio(r(m.ms, ref.ms))})` : "");
     case "pingpong":
     case "pingpong-pairs":
     case "echo":
