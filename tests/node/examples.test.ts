@@ -330,3 +330,31 @@ describe('processes', () => {
     expect(Number(/exit after (\d+)/.exec(result.stdout)![1])).toBeLessThan(1000);
   });
 });
+
+describe('examples/hash-files.mjs', () => {
+  it('hashes files in parallel on worker threads: sha256sum lines in argument order, a final progress line', async () => {
+    const { createHash } = await import('node:crypto');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'giambio-hash-'));
+    try {
+      const contents = [Buffer.alloc(3 << 20, 7), Buffer.from('hello\n'), Buffer.alloc(0)];
+      const paths = contents.map((content, i) => { const p = join(dir, `f${i}`); writeFileSync(p, content); return p; });
+      const result = await runNodeProcess(['examples/hash-files.mjs', '--workers=2', ...paths], 20_000);
+      expect(result.code).toBe(0);
+      const expected = contents.map((content, i) => `${createHash('sha256').update(content).digest('hex')}  ${paths[i]}`);
+      expect(result.stdout.trimEnd().split('\n')).toEqual(expected);
+      expect(result.stderr).toMatch(/^hashed 3\/3 files, 3\.1 MB in [\d.]+ s \([\d.]+ MB\/s\)\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a missing file fails the program with the worker error (exit 1)', async () => {
+    const result = await runNodeProcess(['examples/hash-files.mjs', 'no/such/file'], 20_000);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/ENOENT/);
+    expect(result.stderr).toMatch(/--- in worker hash#1 ---/);
+  });
+});
