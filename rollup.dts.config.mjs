@@ -6,13 +6,17 @@ import { stripInternal } from './scripts/strip-internal.mjs';
 
 const names = ['index', 'testing', 'node', 'browser'].filter((name) => existsSync(`dist/types/${name === 'index' || name === 'testing' ? name : `${name}/index`}.d.ts`));
 
-// giambio/worker: the Node and Web entries have the same types; one declaration file serves both.
-const worker = existsSync('dist/types/worker/node.d.ts') ? [
-  { input: 'dist/types/worker/node.d.ts', output: { file: 'dist/worker.d.mts', format: 'es' }, plugins: [dts()] },
-  { input: 'dist/types/worker/node.d.ts', output: { file: 'dist/worker.d.cts', format: 'es' }, plugins: [dts()] },
-] : [];
+// giambio/worker: one declaration file per flavour (the same API; the API report shows both).
+const workers = ['node', 'web'].filter((flavour) => existsSync(`dist/types/worker/${flavour}.d.ts`)).flatMap((flavour) => {
+  const input = `dist/types/worker/${flavour}.d.ts`;
+  const external = (id) => id.startsWith('node:');
+  return [
+    { input, external, output: { file: `dist/worker-${flavour}.d.mts`, format: 'es' }, plugins: [dts()] },
+    { input, external, output: { file: `dist/worker-${flavour}.d.cts`, format: 'es' }, plugins: [dts()] },
+  ];
+});
 
-export default [...worker, ...names.flatMap((name) => {
+export default [...workers, ...names.flatMap((name) => {
   const input = `dist/types/${name === 'index' || name === 'testing' ? name : `${name}/index`}.d.ts`;
   // node: built-ins are the consumer's @types/node, referenced, not bundled.
   const external = (id) => id.startsWith('node:');

@@ -2,7 +2,6 @@
  * The one interface between a worker pool and its platform: start a worker, post to it, terminate
  * it. `node.ts` implements it with `worker_threads`, `web.ts` with Web Workers; the pool logic
  * (queueing, cancellation, replacement) is written once, in `pool.ts`.
- * @internal
  */
 import type { WorkerResourceLimits } from './types.js';
 
@@ -15,7 +14,7 @@ export interface WorkerEvents {
 
 export interface WorkerHandle {
   /** Posts a message; throws (a DataCloneError) if it cannot be cloned, before anything is sent. */
-  post(message: unknown, transfer: Transferable[] | undefined): void;
+  post(message: unknown, transfer: readonly object[] | undefined): void;
   /** Stops the worker; resolves once it has stopped running code. Idempotent. */
   terminate(): Promise<void>;
   /** Whether an idle worker keeps the host process alive (Node, Bun); no-ops elsewhere. */

@@ -2,7 +2,6 @@
  * Binds the platform-neutral pool and worker side to one platform: giambio/worker's Node entry
  * (`node.ts`) and Web entry (`web.ts`) are each this factory applied to their backend and port,
  * so both export exactly the same functions with the same types.
- * @internal
  */
 import type { Operation } from '../types.js';
 import type { WorkerBackend } from './backend.js';
@@ -20,6 +19,7 @@ export interface WorkerEntry {
   expose<T extends Record<string, WorkerFunction>>(functions: T): T;
 }
 
+/** @internal */
 export function createEntry(backend: WorkerBackend, port: () => WorkerPort | null): WorkerEntry {
   return {
     withWorkers: (module, options, body) => withWorkersOn(backend, module, options, body as never) as never,

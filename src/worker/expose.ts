@@ -4,7 +4,6 @@
  * as the root task of a fresh giambio loop in the worker, so it can sleep, use primitives and I/O;
  * a `cancel` from the caller aborts that loop's signal, which cancels the task where it waits (its
  * `finally` blocks run here), and the worker confirms with `cancelled`.
- * @internal
  */
 import { describe } from '../describe.js';
 import { CancelledError, GiambioError } from '../errors.js';

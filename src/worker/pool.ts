@@ -14,9 +14,9 @@
  * Idle workers are `unref`'d (Node, Bun): a pool whose workers have nothing to do does not keep the
  * process alive, and the deadlock detector's "nothing else alive in the host" stays true. A worker
  * with a call (or starting, or terminating) is ref'd.
- * @internal
  */
 import { describe, checkMilliseconds } from '../describe.js';
+import { disposeSymbol } from '../disposable.js';
 import { ResourceBroken, ResourceClosed, newCancelledError } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { runningKernel } from '../run-context.js';
@@ -43,7 +43,7 @@ class PendingCall {
   readonly abort: AbortFn;
   constructor(
     readonly pool: Pool, readonly id: number, readonly name: string, readonly args: unknown[],
-    readonly transfer: Transferable[] | undefined, readonly task: TaskImpl, readonly kernel: Kernel,
+    readonly transfer: readonly object[] | undefined, readonly task: TaskImpl, readonly kernel: Kernel,
   ) {
     this.abort = () => pool.abortCall(this);
   }
@@ -205,7 +205,7 @@ class Pool implements WorkerPool<AnyWorkerModule> {
     return this.#call('workers.callWith()', name, args, transfer);
   };
 
-  *#call(what: string, name: string, args: unknown[], transfer: Transferable[] | undefined): Operation<unknown> {
+  *#call(what: string, name: string, args: unknown[], transfer: readonly object[] | undefined): Operation<unknown> {
     const kernel = runningKernel(what);
     const me = kernel.current!;
     if (typeof name !== 'string') throw new TypeError(`Expected the export name to be a string, got ${describe(name)}`);
@@ -308,9 +308,12 @@ class Pool implements WorkerPool<AnyWorkerModule> {
     }
   }
 
-  [Symbol.dispose](): void {
+  /** `closeNow()`, for `using` (under the registry key where a runtime lacks `Symbol.dispose`). */
+  [disposeSymbol](): void {
     this.closeNow();
   }
+
+  declare [Symbol.dispose]: () => void;
 
   /** Terminates every worker and waits until all are gone; cancellation cannot cut this short. */
   *close(): Operation<void> {

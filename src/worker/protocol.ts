@@ -3,7 +3,6 @@
  * few shapes over `worker_threads` and Web Workers. Errors travel as plain records (name, message,
  * stack, cause, primitive own properties) rather than as structured-clone Errors, because runtimes
  * disagree on which of those fields a cloned Error keeps.
- * @internal
  */
 import {
   GiambioError, ResourceBroken, ResourceBusy, ResourceClosed, TooSlowError, WouldBlock, EndOfChannel,

@@ -3,6 +3,8 @@
  * and the type-level plumbing that makes `workers.call` check export names, arguments and results
  * against the worker module's type (`typeof import('./work.js')`).
  */
+// For the global `SymbolConstructor.dispose` declaration (consumers whose lib stops at es2022).
+import '../disposable.js';
 import type { Operation } from '../types.js';
 
 /** Any function a worker can expose: plain (sync or async) or a generator function. */
@@ -62,8 +64,11 @@ export interface WorkerPoolOptions {
 
 /** Options of `workers.callWith`. */
 export interface WorkerCallOptions {
-  /** `ArrayBuffer`s and `MessagePort`s to transfer (not copy) to the worker; they are detached here. */
-  transfer?: Transferable[];
+  /**
+   * `ArrayBuffer`s and `MessagePort`s (anything transferable) to transfer, not copy, to the worker;
+   * they are detached here. (Typed as objects: the DOM's `Transferable` is not in every consumer's lib.)
+   */
+  transfer?: readonly object[];
 }
 
 /** A snapshot of a worker pool, from `workers.statistics()`. */

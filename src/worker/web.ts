@@ -28,7 +28,7 @@ const webBackend: WorkerBackend = {
     };
     worker.onmessageerror = () => die(new Error('a message from the worker could not be deserialized'));
     return {
-      post: (message, transfer) => worker.postMessage(message, transfer ?? []),
+      post: (message, transfer) => worker.postMessage(message, (transfer ?? []) as Transferable[]),
       terminate: () => {
         gone = true;
         worker.terminate();
