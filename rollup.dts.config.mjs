@@ -11,8 +11,8 @@ const workers = ['node', 'web'].filter((flavour) => existsSync(`dist/types/worke
   const input = `dist/types/worker/${flavour}.d.ts`;
   const external = (id) => id.startsWith('node:');
   return [
-    { input, external, output: { file: `dist/worker-${flavour}.d.mts`, format: 'es' }, plugins: [dts()] },
-    { input, external, output: { file: `dist/worker-${flavour}.d.cts`, format: 'es' }, plugins: [dts()] },
+    { input, external, output: { file: `dist/worker-${flavour}.d.mts`, format: 'es' }, plugins: [stripInternal(), dts()] },
+    { input, external, output: { file: `dist/worker-${flavour}.d.cts`, format: 'es' }, plugins: [stripInternal(), dts()] },
   ];
 });
 
