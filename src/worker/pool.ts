@@ -90,7 +90,12 @@ class Pool implements WorkerPool<AnyWorkerModule> {
     this.#graceMs = graceMs;
     this.size = size;
     this.name = options.name ?? 'giambio-worker';
-    for (let i = 0; i < size; i++) this.#spawn(i);
+    try {
+      for (let i = 0; i < size; i++) this.#spawn(i);
+    } catch (error) {
+      this.closeNow(); // the workers started before the failure (a bad URL fails the first one)
+      throw error;
+    }
   }
 
   // ---- workers ----------------------------------------------------------------------------------

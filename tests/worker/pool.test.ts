@@ -376,6 +376,7 @@ describe('the pool’s life', () => {
       expect(yield* caught(withWorkers(work, { graceMs: -1 }, function* () { /* */ }))).toBeInstanceOf(RangeError);
       expect(yield* caught(withWorkers(work, null as never, function* () { /* */ }))).toBeInstanceOf(TypeError);
       expect(yield* caught(withWorkers(42 as never, {}, function* () { /* */ }))).toBeInstanceOf(TypeError);
+      expect(yield* caught(withWorkers('no-such-scheme-or-path', {}, function* () { /* */ }))).toBeInstanceOf(Error);
     });
     expect(workerHandles()).toBe(0);
   });
