@@ -13,8 +13,8 @@
 import type { Host } from './host.js';
 import type { Kernel } from './kernel.js';
 
-/** Task resumes between two clock reads while tasks keep running (see tick). */
-const CLOCK_EVERY = 64;
+/** Task resumes between two looks at the time slice while tasks keep running (see tick). */
+const SLICE_CHECK_EVERY = 64;
 
 /** Longest stretch (real ms) the automatic driver runs tasks before giving the host a turn. */
 const SLICE_MS = 8;
@@ -59,8 +59,19 @@ export class Driver {
 
   /** Subscribes to a clock that moves by itself (the loop does this once it has a root task). */
   watchClock(): void {
-    if (this.#watchesClock && this.#unwatch === null) this.#unwatch = this.kernel.clock.watch!(() => this.schedule());
+    if (this.#watchesClock && this.#unwatch === null) this.#unwatch = this.kernel.clock.watch!(this.#clockMoved);
   }
+
+  /**
+   * The clock jumped. From inside a task step, due timers and deadlines are expired at once, so the
+   * running task's next checkpoint, and the next batch, see the new time; otherwise the loop
+   * looks again in a tick.
+   */
+  readonly #clockMoved = (): void => {
+    const kernel = this.kernel;
+    if (kernel.stepping && kernel.failure === null) kernel.expire(kernel.clock.now());
+    else this.schedule();
+  };
 
   /** Starts driving: from now on whatever becomes ready gets a tick. */
   start(): void {
@@ -95,28 +106,21 @@ export class Driver {
       const sliceEnd = performance.now() + SLICE_MS;
       const core = kernel.core;
       const clock = kernel.clock;
-      // Reading a clock costs more than a context switch, so while tasks keep running the clock
-      // (and the slice) is read again only after CLOCK_EVERY resumes: timers are at most that late.
-      let now = clock.now();
-      let sinceClock = 0;
       for (;;) {
-        sinceClock += kernel.runBatches(now, CLOCK_EVERY - sinceClock);
+        // Each batch starts by expiring timers at a fresh reading of the clock (runBatches).
+        const ran = kernel.runBatches(SLICE_CHECK_EVERY);
         if (!this.#auto) return; // the root ended
-        if (core.readyNow() > 0) {
-          if (sinceClock < CLOCK_EVERY) continue;
-          sinceClock = 0;
-          now = clock.now();
+        if (ran >= SLICE_CHECK_EVERY) {
           if (performance.now() < sliceEnd) continue;
           this.#inTick = false;
           this.schedule();
           return;
         }
+        // Nothing is ready, though timers were just expired at the clock's time.
         if (kernel.wakeBlockedWaiters()) continue;
         const deadline = core.nextDeadlineNow();
-        now = clock.now();
-        sinceClock = 0;
-        if (kernel.hostWaits === 0 && clock.idle !== undefined && clock.idle(deadline)) { now = clock.now(); continue; }
-        if (deadline <= now) continue;
+        if (kernel.hostWaits === 0 && clock.idle !== undefined && clock.idle(deadline)) continue;
+        if (deadline <= clock.now()) continue;
         this.#waitForHost(deadline);
         if (deadline === Infinity) this.events.idleForever();
         return;

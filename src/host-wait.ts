@@ -11,6 +11,7 @@
 import { runningKernel } from './run-context.js';
 import { parkWith, scheduleTrap } from './trap.js';
 import type { Operation, TaskImpl } from './task.js';
+import { guardOperations } from './operation-guard.js';
 
 /** Ends a host wait. Only the first call of either takes effect; later calls are ignored. */
 export interface HostSettle<T> {
@@ -69,3 +70,6 @@ export function* waitForHost<T>(what: string, reason: string, start: HostStart<T
   };
   return (yield parkWith(abort, reason)) as T;
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(waitForHost);

@@ -19,6 +19,7 @@ import { waitForHost } from './host-wait.js';
 import { throwIfCancelled } from './sync/waiting.js';
 import type { CancelScope } from './scope.js';
 import type { Operation } from './task.js';
+import { guardOperations } from './operation-guard.js';
 
 const ignore = (): void => { /* a late outcome nobody waits for */ };
 
@@ -117,3 +118,5 @@ export function* useAbortSignal(): Operation<AbortSignal> {
   return controller.signal;
 }
 
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(until, call, useAbortSignal);

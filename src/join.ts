@@ -10,6 +10,7 @@ import type { Operation, TaskImpl } from './task.js';
 import { FAILED, FINISHED, LIVE } from './task-outcome.js';
 import { checkpointTrap, parkWith } from './trap.js';
 import { WaitQueue } from './wait-queue.js';
+import { guardOperations } from './operation-guard.js';
 
 /** Returns the task's result, rethrows its error, or throws TaskCancelledError. Always a checkpoint. */
 export function* joinTask<T>(task: TaskImpl<T>): Operation<T> {
@@ -42,3 +43,6 @@ function outcomeOf<T>(task: TaskImpl<T>): T {
   if (task.outcome === FAILED) throw task.errorValue;
   throw new TaskCancelledError(`task ${task.name} was cancelled`);
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(joinTask);

@@ -176,7 +176,34 @@ export abstract class KernelState {
     scope.close();
   }
 
+  /** Moves due timers to the run queue and fires expired scope deadlines. */
+  expire(now: number): void {
+    // Nothing is due (or now is NaN): skip the call, advance would change nothing.
+    if (!(this.core.nextDeadlineNow() <= now)) return;
+    let expired = this.core.advance(now);
+    while (expired-- > 0) {
+      const scope = this.scopeTimers[this.core.timerExpired()];
+      if (scope !== undefined) this.deadlineDue(scope);
+    }
+  }
+
+  /** A scope's deadline is due: the scope times out, cancelled with the deadline as its reason. */
+  private deadlineDue(scope: CancelScope): void {
+    if (scope.closed) return;
+    scope.timedOut = true;
+    scope.cancel(`the deadline at ${scope.deadline} ms expired`);
+  }
+
+  /**
+   * Sets a scope's deadline. One already due at the clock's time fires at once, without a timer, so
+   * the very next checkpoint sees it (`withTimeout(0, …)`, a deadline set in the past).
+   */
   armScopeDeadline(scope: CancelScope, deadline: number): void {
+    if (deadline <= this.clock.now()) {
+      if (scope.timerId >= 0) this.core.timerDisarm(scope.timerId);
+      this.deadlineDue(scope);
+      return;
+    }
     if (scope.timerId < 0) {
       if (deadline === Infinity) return;
       scope.timerId = this.core.timerCreate();

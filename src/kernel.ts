@@ -56,38 +56,28 @@ export class Kernel extends KernelState {
 
   // ---- running tasks -------------------------------------------------------------------------
 
-  /** Moves due timers to the run queue and fires expired scope deadlines. */
-  expire(now: number): void {
-    // Nothing is due (or now is NaN): skip the call, advance would change nothing.
-    if (!(this.core.nextDeadlineNow() <= now)) return;
-    let expired = this.core.advance(now);
-    while (expired-- > 0) {
-      const scope = this.scopeTimers[this.core.timerExpired()];
-      if (scope !== undefined && !scope.closed) {
-        scope.timedOut = true;
-        scope.cancel(`the deadline at ${scope.deadline} ms expired`);
-      }
-    }
-  }
-
   /** Runs each task that is ready now once; returns how many ran. */
   runReady(): number {
-    return this.runBatches(NaN, 0);
+    return this.runBatches(0);
   }
 
   /**
-   * Runs batches — expire timers at `now`, then run each task ready at that moment once — until no
-   * task is ready or at least `limit` tasks ran (limit 0: one batch, without expiring timers).
-   * Returns how many ran. One entry per call, so a busy loop pays the bookkeeping once per call.
+   * Runs batches — expire timers at the clock's time, then run each task ready at that moment once —
+   * until no task is ready or at least `limit` tasks ran (limit 0: one batch, without expiring
+   * timers). Returns how many ran. One entry per call, so a busy loop pays the bookkeeping once per
+   * call. The clock is read before every batch (not per task), so a clock that moved, by real time
+   * or a jump, is seen before the next scheduling decision; a return below `limit` means nothing
+   * is ready even after timers were expired at a fresh reading.
    */
-  runBatches(now: number, limit: number): number {
+  runBatches(limit: number): number {
     const previous = enterKernel(this);
     this.stepping = true;
     try {
       const core = this.core;
+      const clock = this.clock;
       let ran = 0;
       do {
-        if (limit > 0) this.expire(now);
+        if (limit > 0) this.expire(clock.now());
         if (this.shuffle) core.readyShuffle();
         let n = core.readyNow();
         if (n === 0) break;

@@ -155,9 +155,17 @@ export class EventLoop {
     if (this.#driver.busy || this.#kernel.stepping) throw new GiambioError(`loop.${what}() called while the loop is already stepping`);
     const kernel = this.#kernel;
     try {
-      kernel.expire(kernel.clock.now());
+      const clock = kernel.clock;
+      const now = clock.now();
+      kernel.expire(now);
       const ran = kernel.runReady();
-      if (kernel.core.readyNow() === 0) kernel.wakeBlockedWaiters();
+      if (kernel.core.readyNow() === 0) {
+        // Time passed during the step (a jump, real time): timers now due run before
+        // waitAllTasksBlocked() returns.
+        const later = clock.now();
+        if (later !== now) kernel.expire(later);
+        if (kernel.core.readyNow() === 0) kernel.wakeBlockedWaiters();
+      }
       return ran;
     } catch (error) {
       throw this.#poison(error);

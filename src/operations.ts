@@ -6,6 +6,7 @@ import { checkMilliseconds, describe } from './describe.js';
 import type { CancelScope } from './scope.js';
 import { runningKernel } from './run-context.js';
 import { checkpointTrap, doneWith, sleepTrap, type Trap } from './trap.js';
+import { guardOperationClass, guardOperationObject, guardOperations, refuseOutsideTask } from './operation-guard.js';
 import type { Operation, Task } from './task.js';
 
 /**
@@ -16,10 +17,11 @@ import type { Operation, Task } from './task.js';
  */
 class TrapOperation<T> implements Operation<T> {
   private trapped = false;
-  constructor(private readonly trap: Trap, private readonly ms: number) {}
+  constructor(readonly trap: Trap, private readonly ms: number) {}
   next(value?: unknown): IteratorResult<unknown, T> {
     if (this.trapped) return doneWith(value as T);
     this.trapped = true;
+    refuseOutsideTask(this.trap === sleepTrap ? 'sleep()' : 'checkpoint()');
     this.trap.ms = this.ms;
     return this.trap.yielded;
   }
@@ -41,7 +43,7 @@ class TrapOperation<T> implements Operation<T> {
  * (a return) ever ends it; were it resumed normally it would simply park again.
  */
 const sleepForever: Operation<void> = {
-  next: () => { sleepTrap.ms = Infinity; return sleepTrap.yielded; },
+  next: () => { refuseOutsideTask('sleep()'); sleepTrap.ms = Infinity; return sleepTrap.yielded; },
   throw: (error: unknown) => { throw error; },
   return: (value: void) => doneWith(value),
   [Symbol.iterator]() { return sleepForever; },
@@ -117,3 +119,8 @@ export function currentEffectiveDeadline(): number {
   }
   return deadline;
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperationClass(TrapOperation, (op) => op.trap === sleepTrap ? 'sleep()' : 'checkpoint()');
+guardOperationObject(sleepForever, 'sleep()');
+guardOperations(sleepUntil);

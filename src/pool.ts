@@ -14,6 +14,7 @@ import { CANCELLED, FAILED, LIVE } from './task-outcome.js';
 import { parkWith, scheduleTrap } from './trap.js';
 import type { ResourceSet } from './resource.js';
 import { startTask, type TaskStatus } from './start.js';
+import { guardOperations } from './operation-guard.js';
 
 export interface SpawnOptions {
   /** The task's name in dumps and errors (default: the function's name). */
@@ -270,3 +271,6 @@ export function* skipAfter<T>(ms: number, body: (pool: TaskPool) => Operation<T>
 export function shield<T>(body: (pool: TaskPool) => Operation<T>): Operation<T> {
   return openPool('shield', body, true, Infinity, ON_TIMEOUT_NOTHING) as Operation<T>;
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(openPool, withTimeout, skipAfter, TaskPool);

@@ -8,6 +8,7 @@ import { EventLoop } from './loop.js';
 import { runningKernel } from './run-context.js';
 import { parkWith } from './trap.js';
 import type { Operation } from './task.js';
+import { guardOperations } from './operation-guard.js';
 
 export interface MockClockOptions {
   /** Initial time in ms (default 0). */
@@ -73,3 +74,6 @@ export function* waitAllTasksBlocked(): Operation<void> {
   kernel.blockedWaiters.push(kernel.current!);
   yield parkWith((task) => kernel.blockedWaiters.remove(task), 'waitAllTasksBlocked');
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(waitAllTasksBlocked);

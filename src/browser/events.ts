@@ -13,6 +13,7 @@ import type { Operation, TaskImpl } from '../task.js';
 import { parkWith, scheduleTrap } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { waitForHost } from '../host-wait.js';
+import { guardOperations } from '../operation-guard.js';
 
 export interface EventOptions {
   /** Call `preventDefault()` on each event inside the listener (afterwards it would be too late). */
@@ -171,3 +172,6 @@ export function on<E extends Event = Event>(target: EventTarget, type: string, o
   streams.add(stream as unknown as Stream<Event>);
   return stream;
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(once);

@@ -11,6 +11,7 @@ import { describe } from '../describe.js';
 import { newCancelledError } from '../errors.js';
 import type { Operation } from '../task.js';
 import { waitForHost } from '../host-wait.js';
+import { guardOperations } from '../operation-guard.js';
 
 /**
  * The controller behind each Response this module fetched. Cancelling the body stream alone does
@@ -118,3 +119,6 @@ export function* readText(response: Response): Operation<string> {
 export function* readJson<T = unknown>(response: Response): Operation<T> {
   return JSON.parse(new TextDecoder().decode(yield* readAll(response, 'readJson()'))) as T;
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(fetch, readAll, readText, readJson);

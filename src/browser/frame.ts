@@ -4,6 +4,7 @@
  */
 import type { Operation } from '../task.js';
 import { waitForHost } from '../host-wait.js';
+import { guardOperations } from '../operation-guard.js';
 
 /**
  * Waits until the next frame is about to be painted and returns its timestamp (ms, on the
@@ -22,3 +23,6 @@ export function* nextFrame(): Operation<number> {
     return () => cancelAnimationFrame(id);
   });
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(nextFrame);

@@ -15,6 +15,7 @@ import type { Operation, TaskImpl } from '../task.js';
 import { parkWith, scheduleTrap } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { waitForHost } from '../host-wait.js';
+import { guardOperations } from '../operation-guard.js';
 
 /** What a WebSocket delivers: text, or bytes (an ArrayBuffer, or a Blob with binaryType 'blob'). */
 export type WebSocketMessage = string | ArrayBuffer | Blob;
@@ -238,3 +239,6 @@ export function* connect(url: string | URL, options: ConnectOptions = {}): Opera
     return () => { unlisten(); socket.close(); };
   });
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(connect, WebSocketConnection);

@@ -24,6 +24,7 @@ import { WaitQueue } from '../wait-queue.js';
 import { Deque } from '../sync/deque.js';
 import { BlockingOperation, PARK, type BlockingKind } from '../sync/blocking-operation.js';
 import { checkBody, checkCount, withdrawer } from '../sync/waiting.js';
+import { guardOperations } from '../operation-guard.js';
 
 const abortRead = withdrawer();
 const abortWrite = withdrawer();
@@ -276,3 +277,6 @@ function closedError(what: string): ResourceClosed {
 function endError(): EndOfChannel {
   return new EndOfChannel('MemoryChannel.read(): the channel is closed and every item has been read');
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(MemoryChannel);

@@ -13,6 +13,7 @@ import { describe } from '../describe.js';
 import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
 import { checkHost, checkOptions } from './check.js';
+import { guardOperations } from '../operation-guard.js';
 
 export interface AddrInfo {
   address: string;
@@ -45,3 +46,6 @@ export function* getAddrInfo(host: string, options?: GetAddrInfoOptions): Operat
   });
   return (yield* wait.wait(`getAddrInfo ${host}`)) as AddrInfo[];
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(getAddrInfo);

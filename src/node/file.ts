@@ -19,6 +19,7 @@ import { describe } from '../describe.js';
 import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
 import { checkByteCount, toBytes } from './check.js';
+import { guardOperations } from '../operation-guard.js';
 
 type PathLike = string | URL;
 
@@ -241,3 +242,6 @@ function* aborting(what: string, start: (signal: AbortSignal, done: (error: Erro
   });
   return yield* wait.wait(what);
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(open, readFile, writeFile, aborting, AsyncFile);

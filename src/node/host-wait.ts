@@ -19,6 +19,7 @@ import { runningKernel } from '../run-context.js';
 import { newCancelledError } from '../errors.js';
 import type { Operation, TaskImpl } from '../task.js';
 import { parkWith, type AbortFn } from '../trap.js';
+import { guardOperations } from '../operation-guard.js';
 
 export class HostWait {
   #task: TaskImpl | null = null;
@@ -112,3 +113,6 @@ export function* hostTurn(reason: string): Operation<void> {
   immediate = setImmediate(() => { immediate = null; wait.wake(); });
   yield* wait.wait(reason);
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(hostTurn);

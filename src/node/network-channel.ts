@@ -18,6 +18,7 @@ import type { TaskImpl } from '../task.js';
 import { checkByteCount, toBytes } from './check.js';
 import type { AsyncSocket } from './socket.js';
 import { socketPair } from './tcp.js';
+import { guardOperations } from '../operation-guard.js';
 
 export class NetworkChannel {
   readonly #writer: AsyncSocket;
@@ -158,3 +159,6 @@ export class NetworkChannel {
     return out;
   }
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(NetworkChannel);

@@ -17,6 +17,7 @@ import { describe } from '../describe.js';
 import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
 import { checkOptions, toBytes } from './check.js';
+import { guardOperations } from '../operation-guard.js';
 
 export interface RunProcessOptions {
   /** Working directory (default: this process's). */
@@ -122,3 +123,6 @@ class Collector {
     return Buffer.concat(this.#chunks);
   }
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(runProcess, runProcessBytes);

@@ -15,6 +15,7 @@ import type { Operation } from '../task.js';
 import { scheduleTrap } from '../trap.js';
 import { describe } from '../describe.js';
 import { HostWait } from './host-wait.js';
+import { guardOperations } from '../operation-guard.js';
 
 /** Signals a program cannot catch. */
 const UNCATCHABLE = new Set(['SIGKILL', 'SIGSTOP']);
@@ -97,3 +98,6 @@ export class SignalReceiver {
     if (!this.#waiter.wake(signal)) this.#pending.add(signal);
   };
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(SignalReceiver);

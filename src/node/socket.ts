@@ -22,6 +22,7 @@ import { describe } from '../describe.js';
 import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
 import { checkByteCount, toBytes } from './check.js';
+import { guardOperations } from '../operation-guard.js';
 
 /** Received bytes buffered per socket before it is paused (bytes). */
 const HIGH_WATER = 64 * 1024;
@@ -321,3 +322,6 @@ export function wrapSocket(socket: net.Socket): AsyncSocket {
   }
   return new AsyncSocket(socket);
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(AsyncSocket);

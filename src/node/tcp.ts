@@ -19,6 +19,7 @@ import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
 import { checkHost, checkOptions, checkPort } from './check.js';
 import { AsyncSocket } from './socket.js';
+import { guardOperations } from '../operation-guard.js';
 
 export interface ConnectOptions {
   /** Speak TLS: `true` for the defaults (verify against the system CAs), or `tls.connect` options. */
@@ -270,3 +271,6 @@ export function* socketPair(): Operation<[AsyncSocket, AsyncSocket]> {
     server.closeNow(); // not close(): a cancellation raised there would lose the pair
   }
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(connect, listen, socketPair, AsyncServer);

@@ -14,6 +14,7 @@ import { describe } from '../describe.js';
 import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
 import { checkHost, checkOptions, checkPort, toBytes } from './check.js';
+import { guardOperations } from '../operation-guard.js';
 
 export interface UdpSocketOptions {
   /** 'udp4' (default) or 'udp6'. */
@@ -229,3 +230,6 @@ export class AsyncUdpSocket {
     this.#closer.wake();
   };
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(openUdpSocket, AsyncUdpSocket);

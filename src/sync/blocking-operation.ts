@@ -18,6 +18,7 @@ import { runningKernel } from '../run-context.js';
 import type { Operation, TaskImpl } from '../task.js';
 import { doneWith, scheduleTrap, type Trap } from '../trap.js';
 import { throwIfCancelled } from './waiting.js';
+import { guardOperationClass } from '../operation-guard.js';
 
 /** Returned by `attempt` when the task registered as a waiter and must park. */
 export const PARK: unique symbol = Symbol('park');
@@ -44,7 +45,7 @@ export class BlockingOperation<S, A, T> implements Operation<T> {
   private phase = NOT_STARTED;
   private result: T | undefined = undefined;
 
-  constructor(private readonly kind: BlockingKind<S, A, T>, private readonly subject: S, private arg: A) {}
+  constructor(readonly kind: BlockingKind<S, A, T>, private readonly subject: S, private arg: A) {}
 
   next(value?: unknown): IteratorResult<unknown, T> {
     switch (this.phase) {
@@ -91,3 +92,5 @@ export class BlockingOperation<S, A, T> implements Operation<T> {
     return this;
   }
 }
+
+guardOperationClass(BlockingOperation, (op) => op.kind.what);

@@ -13,6 +13,7 @@ import { describe } from '../describe.js';
 import { parkWith, scheduleTrap } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { checkCount, throwIfCancelled, withdrawer } from './waiting.js';
+import { guardOperations } from '../operation-guard.js';
 
 const abortAcquire = withdrawer();
 
@@ -66,12 +67,12 @@ export class CapacityLimiter {
 
   /** Takes a token for the calling task, waiting while none is free. Always a checkpoint. */
   acquire(): Operation<void> {
-    return this.#acquire(runningKernel('CapacityLimiter.acquire()').current!, 'CapacityLimiter.acquire()');
+    return this.acquireAs(runningKernel('CapacityLimiter.acquire()').current!, 'CapacityLimiter.acquire()');
   }
 
   /** Takes a token for `borrower` (any value that identifies the user), waiting while none is free. */
   acquireOnBehalfOf(borrower: unknown): Operation<void> {
-    return this.#acquire(borrower, 'CapacityLimiter.acquireOnBehalfOf()');
+    return this.acquireAs(borrower, 'CapacityLimiter.acquireOnBehalfOf()');
   }
 
   /**
@@ -108,7 +109,7 @@ export class CapacityLimiter {
   *withToken<T>(body: () => Operation<T>): Operation<T> {
     const gen = startGenerator<T>('CapacityLimiter.withToken', body, []);
     const me = runningKernel('CapacityLimiter.withToken()').current!;
-    yield* this.#acquire(me, 'CapacityLimiter.withToken()');
+    yield* this.acquireAs(me, 'CapacityLimiter.withToken()');
     try {
       return yield* gen;
     } finally {
@@ -120,7 +121,8 @@ export class CapacityLimiter {
     return { borrowed: this.#borrowers.size, total: this.#total, borrowers: [...this.#borrowers], waiting: this.#waiters.length };
   }
 
-  *#acquire(borrower: unknown, what: string): Operation<void> {
+  /** @internal acquire() for `borrower`; `what` names the caller in errors. */
+  *acquireAs(borrower: unknown, what: string): Operation<void> {
     const me = runningKernel(what).current!;
     throwIfCancelled(me);
     this.#checkNotBorrowing(borrower, what);
@@ -160,3 +162,6 @@ export class CapacityLimiter {
 function nameOf(borrower: unknown): string {
   return borrower instanceof TaskImpl ? `task ${borrower.name}` : `borrower ${describe(borrower)}`;
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(CapacityLimiter);

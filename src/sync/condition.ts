@@ -18,6 +18,7 @@ import { WaitQueue } from '../wait-queue.js';
 import { describe } from '../describe.js';
 import { Lock, type LockStatistics } from './lock.js';
 import { checkCount, throwIfCancelled } from './waiting.js';
+import { guardOperations } from '../operation-guard.js';
 
 /** What `Condition.statistics()` reports. */
 export interface ConditionStatistics {
@@ -126,3 +127,6 @@ export class Condition {
     if (this.#lock.owner !== me) throw new GiambioError(`Condition.${what}(): task ${me.name} must hold the condition's lock to ${what}`);
   }
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(Condition);

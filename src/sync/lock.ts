@@ -15,6 +15,7 @@ import type { Operation, Task, TaskImpl } from '../task.js';
 import { parkWith, scheduleTrap } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { throwIfCancelled, withdrawer } from './waiting.js';
+import { guardOperations } from '../operation-guard.js';
 
 const abortAcquire = withdrawer();
 /** Never withdraws: Condition re-acquires its lock this way after a cancelled wait. */
@@ -164,3 +165,6 @@ export class Lock {
     return new ResourceBroken(this.#broken!);
   }
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(Lock);

@@ -12,6 +12,7 @@ import { parkWith, scheduleTrap } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { describe } from '../describe.js';
 import { checkCount, throwIfCancelled, withdrawer } from './waiting.js';
+import { guardOperations } from '../operation-guard.js';
 
 const abortAcquire = withdrawer();
 
@@ -110,3 +111,6 @@ export class Semaphore {
     return { value: this.#value, max: this.#max, waiting: this.#waiters.length };
   }
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(Semaphore);

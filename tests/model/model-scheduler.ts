@@ -260,6 +260,8 @@ export class ModelScheduler {
     if (scope.closed) return;
     if (scope.timer !== null) { remove(this.timers, scope.timer); scope.timer = null; }
     if (at === Infinity) return;
+    // A deadline already due fires at once, with no timer: the next checkpoint sees it.
+    if (at <= this.time) { scope.timedOut = true; this.cancelScope(scope); return; }
     scope.timer = { deadline: at, seq: this.seq++, task: null, scope };
     this.timers.push(scope.timer);
   }

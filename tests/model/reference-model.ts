@@ -9,7 +9,9 @@
  *   FIFO. When nothing is ready, virtual time jumps to the earliest timer.
  * - Timers fire in (deadline, arming order). Expiry has two phases: first every due sleep completes
  *   (its task becomes ready), then every due pool deadline cancels its pool. So a sleep that ends
- *   exactly at its pool's deadline keeps its result, like any wait already satisfied.
+ *   exactly at its pool's deadline keeps its result, like any wait already satisfied. A deadline
+ *   set at or before the current time (`skipAfter(0, …)`, a deadline moved into the past) cancels
+ *   its scope at once, so the very next checkpoint raises.
  * - A task is cancelled while any scope from its innermost one up to the nearest shield is
  *   (level-triggered). A cancelled task's checkpoint or sleep raises CancelledError at its next
  *   resume (it is requeued: the cancel point is also a schedule point); Event/Queue operations check
