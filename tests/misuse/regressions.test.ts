@@ -59,14 +59,11 @@ describe('misuse refused since 231849c', () => {
 });
 
 describe('operations iterated by hand from plain code', () => {
-  // Not an error, by design: sleep() and checkpoint() build their operation without looking for a
-  // loop (they are the hot path), so driving one by hand outside a task yields the loop's internal
-  // trap object to plain code and does nothing. Only operations that look for the running task
-  // (clock, currentTask, createPool, Event.wait, …) throw GiambioError there (see the table).
-  it('sleep(1).next() and checkpoint().next() yield an inert trap and do not sleep', () => {
-    const step = sleep(1).next();
-    expect(step.done).toBe(false);
-    expect(typeof step.value).toBe('object');
-    expect(checkpoint().next().done).toBe(false);
+  // Before issue 11, sleep() and checkpoint() (built without looking for a loop, as the hot path)
+  // yielded the loop's internal trap object to plain code that drove them by hand. Now every
+  // operation refuses at its first step outside a task (see tests/structure/operation-guard.test.ts).
+  it('sleep(1).next() and checkpoint().next() throw GiambioError instead of handing out the internal trap', () => {
+    expect(() => sleep(1).next()).toThrow(GiambioError);
+    expect(() => checkpoint().next()).toThrow(/checkpoint\(\) was driven outside a task/);
   });
 });
