@@ -3,7 +3,7 @@
  * shield. A pool does not exit before its children; a failing child cancels the rest and its
  * error surfaces from the pool; a pool is also a cancel scope with an optional deadline.
  */
-import { CancelledError, ErrorStack, GiambioError, TooSlowError, newCancelledError } from './errors.js';
+import { CancelledError, ErrorStack, GiambioError, TooSlowError } from './errors.js';
 import { checkMilliseconds, describe } from './describe.js';
 import type { Kernel } from './kernel.js';
 import { runningKernel } from './run-context.js';
@@ -35,6 +35,14 @@ const ON_TIMEOUT_NOTHING = 0; // createPool / shield: nothing special (a deadlin
 const ON_TIMEOUT_RAISE = 1;   // withTimeout: raise TooSlowError
 const ON_TIMEOUT_SKIP = 2;    // skipAfter: return undefined
 
+/**
+ * Pools one task may nest (createPool inside createPool …). Each level holds two generator frames
+ * (the pool's and its body's) plus the caller's own on every resume; with Node's default stack a
+ * plain recursion (one generator of its own per level) overflowed between 1,200 and 1,400 levels, so
+ * this leaves room for the code between the levels and for smaller stacks.
+ */
+export const MAX_POOL_NESTING = 500;
+
 /** Never blocks waiting children from leaving: the pool's exit waits for all of them regardless. */
 const abortNever = (): boolean => false;
 
@@ -44,6 +52,7 @@ export class TaskPool {
   /** @internal Failures (children's and the body's), in the order they happened. */ readonly errors: unknown[] = [];
   /** @internal The owner, while parked waiting for the children. */ waiter: TaskImpl | null = null;
   /** @internal The expired deadline cut something short: a child ended cancelled, or the body. */ deadlineCut = false;
+  /** @internal A child ended cancelled (it raised CancelledError, or never started). */ childCancelled = false;
   /** @internal Resources tied to this pool (resource.ts), created on first use. */ resources: ResourceSet | null = null;
   #closed = false;
 
@@ -164,7 +173,10 @@ export class TaskPool {
 
   /** @internal */
   childEnded(task: TaskImpl): void {
-    if (task.outcome === CANCELLED && this.scope.timedOut) this.deadlineCut = true;
+    if (task.outcome === CANCELLED) {
+      this.childCancelled = true;
+      if (this.scope.timedOut) this.deadlineCut = true;
+    }
     if (task.outcome === FAILED) this.fail(task.errorValue, `task ${task.name} failed in the same pool`);
     this.leave();
   }
@@ -175,47 +187,79 @@ export class TaskPool {
     this.scope.cancel(why);
   }
 
-  /** @internal Runs `body`, waits for the children, and decides the outcome. */
-  *run<T>(what: string, body: (pool: TaskPool) => Operation<T>, onTimeout: number): Operation<T | undefined> {
-    const kernel = this.kernel;
+  /** @internal Runs `body` in this (already open) pool, waits for the children, decides the outcome. */
+  run<T>(what: string, body: (pool: TaskPool) => Operation<T>, onTimeout: number): Operation<T | undefined> {
+    return TaskPool.runPool(what, body, this, false, Infinity, onTimeout);
+  }
+
+  /**
+   * @internal The one generator behind createPool, withTimeout, skipAfter, shield and start's hidden
+   * pool: opens the pool (unless given one), runs `body`, waits for the children, decides the outcome.
+   *
+   * Discussion: a task's resume passes through every generator its `yield*` chain holds, so each level
+   * of nested pools costs JS stack frames: this generator and the body's (it used to be four). A task
+   * may nest at most MAX_POOL_NESTING pools; one more raises a GiambioError that names the depth,
+   * before anything is opened, instead of a stack overflow that leaves the scopes half exited.
+   */
+  static *runPool<T>(
+    what: string, body: (pool: TaskPool) => Operation<T>, existing: TaskPool | null,
+    shield: boolean, timeoutMs: number, onTimeout: number,
+  ): Operation<T | undefined> {
+    let pool = existing;
+    if (pool === null) {
+      const kernel = runningKernel(`${what}()`);
+      const me = kernel.current!;
+      const depth = me.scope.owner === me ? me.scope.depth + 1 : 1;
+      if (depth > MAX_POOL_NESTING) {
+        throw new GiambioError(
+          `${what}() would nest ${depth} pools deep in task ${me.name}; the limit is ${MAX_POOL_NESTING} ` +
+          '(each level holds generator frames on the JS stack): use a loop or spawn a task instead of deeper recursion');
+      }
+      pool = new TaskPool(kernel, me, shield);
+      if (timeoutMs !== Infinity) pool.scope.deadline = kernel.clock.now() + timeoutMs;
+    }
+    const kernel = pool.kernel;
     let value: T | undefined;
     let bodyCancelled: CancelledError | null = null;
     try {
-      value = yield* startGenerator<T>(what, body, [this]);
+      value = yield* startGenerator<T>(what, body, [pool]);
     } catch (error) {
       if (error instanceof CancelledError) {
         bodyCancelled = error;
-        if (this.scope.timedOut) this.deadlineCut = true;
+        if (pool.scope.timedOut) pool.deadlineCut = true;
       }
-      else { this.errors.push(error); this.scope.cancel('the pool body failed'); }
+      else { pool.errors.push(error); pool.scope.cancel('the pool body failed'); }
     }
-    // Always a schedule point; then wait until no child is left. Other tasks may still spawn into
-    // the pool while it waits, so the count is checked again after every wake-up, and the pool
-    // closes in the same step as the last check: no spawn can slip in between.
+    // Always a schedule point (never a cancel point); then wait until no child is left. Other tasks
+    // may still spawn into the pool while it waits, so the count is checked again after every
+    // wake-up, and the pool closes in the same step as the last check: no spawn can slip in between.
     // Resources do not keep the pool open: once the children are done they are torn down, last
     // first (resource.ts); a resource's teardown could spawn again, so both are checked again.
-    if (this.live === 0) yield scheduleTrap;
+    if (pool.live === 0) yield scheduleTrap;
     for (;;) {
-      while (this.live > 0) {
-        this.waiter = this.owner;
+      while (pool.live > 0) {
+        pool.waiter = pool.owner;
         yield parkWith(abortNever, 'children of a pool');
       }
-      if (this.resources === null || this.resources.empty) break;
-      yield* this.resources.teardown('the pool exited');
+      if (pool.resources === null || pool.resources.empty) break;
+      yield* pool.resources.teardown('the pool exited');
     }
-    this.#closed = true;
-    kernel.exitScope(this.owner, this.scope);
-    const errors = this.errors;
+    pool.#closed = true;
+    kernel.exitScope(pool.owner, pool.scope);
+    const errors = pool.errors;
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw new ErrorStack(errors.slice());
-    // Cancellation from outside goes on outward; the pool's own is absorbed here.
-    if (!this.scope.shield && this.scope.parent!.effectivelyCancelled) throw bodyCancelled ?? newCancelledError();
+    // A pool is never the source of a cancellation (trio's nursery): it re-raises only what its body
+    // or its children raised. The pool's own cancellation is absorbed here; one from outside goes on
+    // outward, unless nothing inside saw it (then the caller's next checkpoint raises it).
+    const outer = pool.scope.shield ? null : pool.scope.parent!.cancelledBy;
+    if (outer !== null && (bodyCancelled !== null || pool.childCancelled)) throw bodyCancelled ?? outer.cancelError!;
     // trio's rule: the timeout counts only if its deadline cut something short (the body, or a
     // child, also one still running after the body returned); work that finished in time stands.
-    if (this.deadlineCut && onTimeout === ON_TIMEOUT_RAISE) {
-      throw new TooSlowError(`the operation timed out after its deadline at ${this.scope.deadline} ms`);
+    if (pool.deadlineCut && onTimeout === ON_TIMEOUT_RAISE) {
+      throw new TooSlowError(`the operation timed out after its deadline at ${pool.scope.deadline} ms`);
     }
-    if (this.deadlineCut && onTimeout === ON_TIMEOUT_SKIP) return undefined;
+    if (pool.deadlineCut && onTimeout === ON_TIMEOUT_SKIP) return undefined;
     return bodyCancelled !== null ? undefined : value;
   }
 }
@@ -223,13 +267,6 @@ export class TaskPool {
 /** The hidden pool `start` runs a task in until it calls `started` (start.ts). */
 function openHidden(kernel: Kernel, owner: TaskImpl): TaskPool {
   return new TaskPool(kernel, owner, false);
-}
-
-function* openPool<T>(what: string, body: (pool: TaskPool) => Operation<T>, shield: boolean, timeoutMs: number, onTimeout: number): Operation<T | undefined> {
-  const kernel = runningKernel(`${what}()`);
-  const pool = new TaskPool(kernel, kernel.current!, shield);
-  if (timeoutMs !== Infinity) pool.scope.deadline = kernel.clock.now() + timeoutMs;
-  return yield* pool.run(what, body, onTimeout);
 }
 
 /**
@@ -243,34 +280,34 @@ function* openPool<T>(what: string, body: (pool: TaskPool) => Operation<T>, shie
  *   pool.spawn(worker, 2);
  * });
  */
-export function createPool<T>(body: (pool: TaskPool) => Operation<T>): Operation<T> {
-  return openPool('createPool', body, false, Infinity, ON_TIMEOUT_NOTHING) as Operation<T>;
+export function createPool<T>(body: (pool: TaskPool) => Operation<T>): Operation<T | undefined> {
+  return TaskPool.runPool('createPool', body, null, false, Infinity, ON_TIMEOUT_NOTHING);
 }
 
 /**
  * Like `createPool`, with a deadline `ms` from now: on expiry everything inside is cancelled and
  * `TooSlowError` is raised. @throws {TooSlowError}
  */
-export function* withTimeout<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T> {
+export function withTimeout<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T | undefined> {
   checkMilliseconds('ms', ms);
-  return (yield* openPool('withTimeout', body, false, ms, ON_TIMEOUT_RAISE)) as T;
+  return TaskPool.runPool('withTimeout', body, null, false, ms, ON_TIMEOUT_RAISE);
 }
 
 /**
  * Like `withTimeout`, but silent: on expiry it returns `undefined` (and `pool.timedOut` is true).
  */
-export function* skipAfter<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T | undefined> {
+export function skipAfter<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T | undefined> {
   checkMilliseconds('ms', ms);
-  return yield* openPool('skipAfter', body, false, ms, ON_TIMEOUT_SKIP);
+  return TaskPool.runPool('skipAfter', body, null, false, ms, ON_TIMEOUT_SKIP);
 }
 
 /**
  * A pool that outer cancellation does not reach, for cleanup that must finish. Its own deadline
  * still works: `yield* shield(function* () { yield* withTimeout(1000, cleanup) })` bounds cleanup.
  */
-export function shield<T>(body: (pool: TaskPool) => Operation<T>): Operation<T> {
-  return openPool('shield', body, true, Infinity, ON_TIMEOUT_NOTHING) as Operation<T>;
+export function shield<T>(body: (pool: TaskPool) => Operation<T>): Operation<T | undefined> {
+  return TaskPool.runPool('shield', body, null, true, Infinity, ON_TIMEOUT_NOTHING);
 }
 
 // Awaiting any operation these make rejects (operation-guard.ts).
-guardOperations(openPool, withTimeout, skipAfter, TaskPool);
+guardOperations(TaskPool);

@@ -40,6 +40,11 @@ export class CancelScope {
   lastMember: TaskImpl | null = null;
   /** Run once when the scope is cancelled or closes (see onEnd); null when none. */
   endHooks: Array<(cancelled: boolean) => void> | null = null;
+  /**
+   * Scopes nested inside the owner's own root scope: 0 for a task's root scope, 1 for the first pool
+   * it opens, … Each level is generator frames on the JS stack when the task resumes (pool.ts).
+   */
+  readonly depth: number;
 
   constructor(
     readonly kernel: Kernel,
@@ -51,6 +56,7 @@ export class CancelScope {
     /** The pool this scope belongs to, if it is a pool's (or a task's root scope's pool). */
     readonly pool: TaskPool | null,
   ) {
+    this.depth = parent !== null && owner !== null && parent.owner === owner ? parent.depth + 1 : 0;
     if (parent !== null) parent.addChild(this);
   }
 

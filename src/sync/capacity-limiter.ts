@@ -33,7 +33,8 @@ export interface CapacityLimiterStatistics {
  * const limiter = new CapacityLimiter(10);
  * for (const url of urls) pool.spawn(function* () { yield* limiter.withToken(() => fetchOne(url)); });
  * limiter.total = 20; // adjustable at runtime
- * @throws {TypeError | RangeError} if `total` is not an integer ≥ 1 or Infinity.
+ * `total` may be 0 (trio's rule): every `acquire` then waits until `total` is raised.
+ * @throws {TypeError | RangeError} if `total` is not an integer ≥ 0 or Infinity.
  */
 export class CapacityLimiter {
   #total: number;
@@ -42,7 +43,7 @@ export class CapacityLimiter {
   readonly #waiters = new WaitQueue();
 
   constructor(total: number) {
-    this.#total = checkCount('total', total, 1, true);
+    this.#total = checkCount('total', total, 0, true);
   }
 
   /** Tokens in all. Setting it wakes waiters if tokens became available; lowering it takes none back. */
@@ -51,7 +52,7 @@ export class CapacityLimiter {
   }
 
   set total(total: number) {
-    this.#total = checkCount('total', total, 1, true);
+    this.#total = checkCount('total', total, 0, true);
     this.#serveWaiters();
   }
 

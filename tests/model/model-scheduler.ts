@@ -39,6 +39,8 @@ export interface MTimer { deadline: number; seq: number; task: MTask | null; sco
 
 export class MPool {
   live = 0;
+  /** A child ended cancelled (it raised CancelledError, or never started). */
+  childCancelled = false;
   errors: unknown[] = [];
   waiter: MTask | null = null;
   bodyDone = false;
@@ -221,6 +223,7 @@ export class ModelScheduler {
     const pool = task.pool;
     if (pool === null) return;
     pool.live--;
+    if (outcome === 'cancelled') pool.childCancelled = true;
     if (outcome === 'cancelled' && pool.scope.timedOut) pool.deadlineCut = true;
     if (outcome === 'failed') {
       pool.errors.push(value);

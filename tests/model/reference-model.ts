@@ -21,7 +21,8 @@
  * - A pool runs its body, then waits for every child (that wait cannot be cancelled). A failing
  *   child, or a body raising anything but CancelledError, records the error and cancels the pool.
  *   On exit: recorded errors are raised (one as itself, several as ErrorStack, in order); else outer
- *   cancellation goes on outward (not from a shield); else an expired deadline raises TooSlowError
+ *   cancellation goes on outward (not from a shield) if the body or a child raised CancelledError —
+ *   a pool is never the source of a cancellation, its exit is a schedule point only; else an expired deadline raises TooSlowError
  *   (withTimeout) or returns undefined (skipAfter); else the body's value, or undefined if the pool's
  *   own cancellation cut the body short. Until the owner has left, other tasks may still spawn into
  *   the pool, even after its body is done and its last child has ended: the pool waits for that
@@ -120,7 +121,8 @@ export class ReferenceModel extends ModelScheduler implements Runtime<MPool, MTa
     if (scope.timer !== null) { remove(this.timers, scope.timer); scope.timer = null; }
     if (pool.errors.length === 1) throw pool.errors[0];
     if (pool.errors.length > 1) throw new ErrorStack(pool.errors.slice());
-    if (!scope.shield && scope.parent!.cancelled) throw new CancelledError();
+    // A pool is never the source of a cancellation: only what its body or children raised goes on.
+    if (!scope.shield && scope.parent!.cancelled && (cutShort || pool.childCancelled)) throw new CancelledError();
     // trio's rule: only a deadline that cut something short counts.
     if (pool.deadlineCut && kind === 'timeout') throw new TooSlowError();
     if (pool.deadlineCut && kind === 'skip') return undefined;

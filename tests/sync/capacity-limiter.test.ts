@@ -75,8 +75,41 @@ describe('CapacityLimiter', () => {
     });
   });
 
+  it('CapacityLimiter(0) is allowed: every acquire waits until total is raised (trio)', async () => {
+    const log: string[] = [];
+    await runChecked(function* () {
+      const limiter = new CapacityLimiter(0);
+      expect(limiter.available).toBe(0);
+      expect(() => limiter.acquireNowait()).toThrow(WouldBlock);
+      yield* createPool(function* (pool) {
+        for (const name of ['a', 'b']) pool.spawn(function* () { yield* limiter.withToken(function* () { log.push(`${name} at ${clock()}`); yield* sleep(5); }); });
+        yield* sleep(10);
+        expect(limiter.statistics().waiting).toBe(2);
+        limiter.total = 1;
+      });
+    });
+    expect(log).toEqual(['a at 10', 'b at 15']);
+  });
+
+  it('total = 0 set while running makes later acquires wait, and takes no token back', async () => {
+    const log: string[] = [];
+    await runChecked(function* () {
+      const limiter = new CapacityLimiter(1);
+      yield* createPool(function* (pool) {
+        pool.spawn(function* holder() { yield* limiter.withToken(function* () { yield* sleep(10); log.push(`holder done at ${clock()}`); }); });
+        yield* sleep(1);
+        limiter.total = 0;
+        pool.spawn(function* () { yield* limiter.acquire(); log.push(`late got it at ${clock()}`); limiter.release(); });
+        yield* sleep(20);
+        expect(limiter.statistics().waiting).toBe(1);
+        limiter.total = 1;
+      });
+    });
+    expect(log).toEqual(['holder done at 10', 'late got it at 21']);
+  });
+
   it.each([
-    [0, RangeError, 'Expected `total` to be an integer ≥ 1 or Infinity, got `0` (number)'],
+    [-1, RangeError, 'Expected `total` to be an integer ≥ 0 or Infinity, got `-1` (number)'],
     [NaN, RangeError, 'got `NaN` (number)'],
     [2.5, RangeError, 'got `2.5` (number)'],
     ['3', TypeError, 'got `"3"` (string)'],
