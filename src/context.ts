@@ -14,6 +14,7 @@ import { describe } from './describe.js';
 import { maybeRunningKernel } from './run-context.js';
 import { startGenerator } from './spawnable.js';
 import type { Operation, TaskImpl } from './task.js';
+import { guardOperations } from './operation-guard.js';
 
 /** The values of one task: never mutated once assigned to a task (not exported from the package). */
 export type ContextValues = ReadonlyMap<Context<unknown>, unknown>;
@@ -128,3 +129,6 @@ export function createContext<T>(name: string, defaultValue?: T): Context<T> {
   // An explicit `undefined` is a default; only a missing argument means none.
   return new Context<T>(name, arguments.length < 2 ? NO_DEFAULT : defaultValue as T);
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(Context);

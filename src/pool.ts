@@ -14,7 +14,7 @@ import { CANCELLED, FAILED, LIVE } from './task-outcome.js';
 import { parkWith, scheduleTrap } from './trap.js';
 import type { ResourceSet } from './resource.js';
 import { startTask, type TaskStatus } from './start.js';
-import { guardOperations } from './operation-guard.js';
+import { guardOperationClass, guardOperations } from './operation-guard.js';
 
 export interface SpawnOptions {
   /** The task's name in dumps and errors (default: the function's name). */
@@ -310,4 +310,6 @@ export function shield<T>(body: (pool: TaskPool) => Operation<T>): Operation<T |
 }
 
 // Awaiting any operation these make rejects (operation-guard.ts).
+// createPool, withTimeout, skipAfter and shield all return TaskPool.runPool's generator.
+guardOperationClass(TaskPool.runPool, 'createPool() (or withTimeout, skipAfter, shield)');
 guardOperations(TaskPool);

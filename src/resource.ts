@@ -26,6 +26,7 @@ import type { Operation, TaskImpl } from './task.js';
 import { CANCELLED, FAILED, FINISHED, LIVE } from './task-outcome.js';
 import type { TaskPool } from './pool.js';
 import { parkWith } from './trap.js';
+import { guardOperations } from './operation-guard.js';
 
 /**
  * What a resource body receives: `yield* provide(value)` hands `value` to the caller of
@@ -214,3 +215,6 @@ export function* resource<T>(body: (provide: Provide<T>) => Operation<void>): Op
   const record = set.add(body as (provide: Provide<unknown>) => Operation<void>, body.name || 'resource');
   return (yield parkWith(abortNever, `resource ${record.task!.name} to provide`)) as T;
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(resource);
