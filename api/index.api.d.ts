@@ -310,7 +310,7 @@ declare function call<T>(fn: (signal: AbortSignal) => PromiseLike<T>): Operation
 declare function checkpoint(): Operation<void>;
 declare function clock(): number;
 declare function createContext<T>(name: string, defaultValue?: T): Context<T>;
-declare function createPool<T>(body: (pool: TaskPool) => Operation<T>): Operation<T>;
+declare function createPool<T>(body: (pool: TaskPool) => Operation<T>): Operation<T | undefined>;
 declare function currentEffectiveDeadline(): number;
 declare function currentTask(): Task;
 declare function formatTaskTree(tree: TaskNode | null): string;
@@ -326,12 +326,12 @@ declare function race<const T extends readonly OperationFactory<unknown>[]>(fns:
 declare function resource<T>(body: (provide: Provide<T>) => Operation<void>): Operation<T>;
 declare function retry<T>(fn: () => Operation<T>, options: RetryOptions): Operation<T>;
 declare function run<T, A extends unknown[]>(main: (...args: A) => Operation<T>, ...args: A): Promise<T>;
-declare function shield<T>(body: (pool: TaskPool) => Operation<T>): Operation<T>;
+declare function shield<T>(body: (pool: TaskPool) => Operation<T>): Operation<T | undefined>;
 declare function skipAfter<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T | undefined>;
 declare function sleep(ms: number): Operation<void>;
 declare function sleepUntil(deadline: number): Operation<void>;
 declare function until<T>(promise: PromiseLike<T>): Operation<T>;
 declare function useAbortSignal(): Operation<AbortSignal>;
-declare function withTimeout<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T>;
+declare function withTimeout<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T | undefined>;
 export type { CapacityLimiterStatistics, Clock, ConditionStatistics, Debugger, EventLoopOptions, EventStatistics, Host, LockStatistics, LoopStatistics, MapOptions, MemoryChannelStatistics, Operation, OperationFactory, Provide, QueueStatistics, RetryOptions, ScopeNode, SemaphoreOptions, SemaphoreStatistics, Settled, SpawnOptions, Task, TaskNode, TaskState, TaskStatus };
 export { CancelledError, CapacityLimiter, Condition, Context, DeadlockError, EndOfChannel, ErrorStack, Event, EventLoop, GiambioError, InternalError, Lock, MemoryChannel, Queue, ResourceBroken, ResourceBusy, ResourceClosed, STATUS_IGNORED, Semaphore, TaskCancelledError, TaskPool, TooSlowError, WouldBlock, all, allSettled, call, checkpoint, clock, createContext, createPool, currentEffectiveDeadline, currentTask, formatTaskTree, map, race, resource, retry, run, shield, skipAfter, sleep, sleepUntil, until, useAbortSignal, withTimeout };

@@ -16,6 +16,7 @@ import { createPool, type TaskPool } from './pool.js';
 import { Semaphore } from './sync/semaphore.js';
 import { checkCount } from './sync/waiting.js';
 import type { Operation } from './task.js';
+import { guardOperations } from './operation-guard.js';
 
 /** A task for a combinator: a zero-argument function that returns an operation. */
 export type OperationFactory<T> = () => Operation<T>;
@@ -172,3 +173,6 @@ export function* map<T, R>(items: Iterable<T>, fn: (item: T, index: number) => O
   });
   return results;
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(all, race, allSettled, map);

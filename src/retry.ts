@@ -9,6 +9,7 @@ import { describe } from './describe.js';
 import { sleep } from './operations.js';
 import { checkCount } from './sync/waiting.js';
 import type { Operation } from './task.js';
+import { guardOperations } from './operation-guard.js';
 
 /** Options of `retry`. */
 export interface RetryOptions {
@@ -70,3 +71,6 @@ export function* retry<T>(fn: () => Operation<T>, options: RetryOptions): Operat
     wait = wait * factor;
   }
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(retry);

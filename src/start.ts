@@ -18,6 +18,7 @@ import { runningKernel } from './run-context.js';
 import type { TaskPool } from './pool.js';
 import { startGenerator } from './spawnable.js';
 import type { Operation, TaskImpl } from './task.js';
+import { guardOperations } from './operation-guard.js';
 
 /**
  * What a start-able function receives first: it calls `started(value)` once it is ready, and
@@ -118,3 +119,6 @@ export function* startTask<V>(
 }
 
 function* nothing(): Operation<void> { /* the hidden pool's body: it only waits for the task */ }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(startTask);
