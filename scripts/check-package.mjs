@@ -116,6 +116,12 @@ async function checkBundles(dir) {
   const files = Object.keys(browserEntry.metafile.inputs);
   const tainted = files.filter((f) => nodeImports(readFileSync(join(dir, f), 'utf8')).length > 0);
   check(tainted.length === 0, `dist/browser.mjs and the ${files.length - 1} chunk(s) it loads import no node: module${tainted.length ? ` (${tainted.join(', ')})` : ''}`);
+  // giambio/worker under the browser condition resolves to the Web Worker build: no node: module either.
+  const workerEntry = await esbuild.build({ entryPoints: ['giambio/worker'], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent', absWorkingDir: dir });
+  const workerFiles = Object.keys(workerEntry.metafile.inputs);
+  const workerTainted = workerFiles.filter((f) => nodeImports(readFileSync(join(dir, f), 'utf8')).length > 0);
+  check(workerFiles.some((f) => f.endsWith('worker-web.mjs')) && workerTainted.length === 0,
+    `giambio/worker for the browser is dist/worker-web.mjs and imports no node: module${workerTainted.length ? ` (${workerTainted.join(', ')})` : ''}`);
 }
 
 async function measure(dir, spec, contents = `export * from '${spec}';`) {
