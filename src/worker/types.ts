@@ -7,22 +7,40 @@
 import '../disposable.js';
 import type { Operation } from '../types.js';
 
-/** Any function a worker can expose: plain (sync or async) or a generator function. */
+/**
+ * Any function a worker can expose: plain (sync or async) or a generator function.
+ * @example
+ * const exports: Record<string, WorkerFunction> = { add: (a: number, b: number) => a + b };
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WorkerFunction = (...args: any[]) => unknown;
 
-/** The module type a pool uses when none is given: any export name, any arguments. */
+/**
+ * The module type a pool uses when none is given: any export name, any arguments.
+ * @example
+ * yield* withWorkers(url, {}, function* (workers: WorkerPool<AnyWorkerModule>) { yield* workers.call('anything', 1); });
+ */
 export type AnyWorkerModule = Record<string, WorkerFunction>;
 
-/** The names of `M`'s exports that are functions (what `workers.call` accepts). */
+/**
+ * The names of `M`'s exports that are functions (what `workers.call` accepts).
+ * @example
+ * type Names = WorkerExportName<typeof import('./work.js')>; // 'fib' | 'poll' (not VERSION)
+ */
 export type WorkerExportName<M> = { [K in keyof M]: M[K] extends WorkerFunction ? K : never }[keyof M] & string;
 
-/** The parameters of export `K` of `M`. */
+/**
+ * The parameters of export `K` of `M`.
+ * @example
+ * type FibArgs = WorkerArgs<typeof import('./work.js'), 'fib'>; // [n: number]
+ */
 export type WorkerArgs<M, K extends keyof M> = M[K] extends (...args: infer A) => unknown ? A : never;
 
 /**
  * What `workers.call` returns for export `K`: a generator function's return value, an async
  * function's resolved value, a plain function's value.
+ * @example
+ * type Polled = WorkerResult<typeof import('./work.js'), 'poll'>; // number, not a generator
  */
 export type WorkerResult<M, K extends keyof M> =
   M[K] extends (...args: never[]) => Generator<unknown, infer R, never> ? R
@@ -31,6 +49,8 @@ export type WorkerResult<M, K extends keyof M> =
 /**
  * A worker module URL that carries the module's type, made by `workerModule<typeof import('./work.js')>(url)`.
  * `withWorkers` and `runInWorker` infer the export types from it.
+ * @example
+ * const work: WorkerModule<typeof import('./work.js')> = workerModule(new URL('./work.js', import.meta.url));
  */
 export interface WorkerModule<M> {
   readonly url: string | URL;
@@ -38,7 +58,11 @@ export interface WorkerModule<M> {
   readonly __exports?: M;
 }
 
-/** Memory limits for each worker (Node's `worker_threads` `resourceLimits`; ignored by Web Workers). */
+/**
+ * Memory limits for each worker (Node's `worker_threads` `resourceLimits`; ignored by Web Workers).
+ * @example
+ * yield* withWorkers(url, { resourceLimits: { maxOldGenerationSizeMb: 64 } }, body);
+ */
 export interface WorkerResourceLimits {
   maxOldGenerationSizeMb?: number;
   maxYoungGenerationSizeMb?: number;
@@ -46,7 +70,11 @@ export interface WorkerResourceLimits {
   stackSizeMb?: number;
 }
 
-/** Options of `withWorkers`. */
+/**
+ * Options of `withWorkers`.
+ * @example
+ * yield* withWorkers(url, { size: 4, name: 'hash', graceMs: 250 }, body);
+ */
 export interface WorkerPoolOptions {
   /** How many workers (default: the machine's available parallelism). */
   size?: number;
@@ -62,7 +90,12 @@ export interface WorkerPoolOptions {
   resourceLimits?: WorkerResourceLimits;
 }
 
-/** Options of `workers.callWith`. */
+/**
+ * Options of `workers.callWith`.
+ * @example
+ * const bytes = new Uint8Array(1 << 20);
+ * const digest = yield* workers.callWith({ transfer: [bytes.buffer] }, 'sha256', bytes);
+ */
 export interface WorkerCallOptions {
   /**
    * `ArrayBuffer`s and `MessagePort`s (anything transferable) to transfer, not copy, to the worker;
@@ -71,7 +104,11 @@ export interface WorkerCallOptions {
   transfer?: readonly object[];
 }
 
-/** A snapshot of a worker pool, from `workers.statistics()`. */
+/**
+ * A snapshot of a worker pool, from `workers.statistics()`.
+ * @example
+ * const { busy, queued } = workers.statistics();
+ */
 export interface WorkerPoolStatistics {
   /** Workers in the pool. */
   size: number;
@@ -87,7 +124,15 @@ export interface WorkerPoolStatistics {
   replaced: number;
 }
 
-/** The pool a `withWorkers` body receives. `M` is the worker module's type. */
+/**
+ * The pool a `withWorkers` body receives. `M` is the worker module's type.
+ * @example
+ * yield* withWorkers(url, { size: 2 }, function* (workers) {
+ *   yield* createPool(function* (pool) {
+ *     for (const n of [30, 31, 32]) pool.spawn(function* () { console.log(yield* workers.call('fib', n)); });
+ *   });
+ * });
+ */
 export interface WorkerPool<M = AnyWorkerModule> {
   /** The pool's name (see `WorkerPoolOptions.name`). */
   readonly name: string;
