@@ -105,6 +105,10 @@ interface RunProcessOptions {
     maxBuffer?: number;
     killSignal?: NodeJS.Signals | number;
 }
+interface ServeTcpOptions {
+    host?: string;
+    backlog?: number;
+}
 interface ServerAddress {
     address: string;
     family: string;
@@ -123,6 +127,9 @@ interface SystemErrorInfo {
     readonly code?: string;
     readonly errno?: number;
     readonly syscall?: string;
+}
+interface TaskStatus<V = void> {
+    started(value?: V): void;
 }
 interface UdpSocketOptions {
     type?: 'udp4' | 'udp6';
@@ -143,11 +150,12 @@ declare function readFile(path: PathLike): Operation<Uint8Array>;
 declare function readFile(path: PathLike, encoding: BufferEncoding): Operation<string>;
 declare function runProcess(cmd: string, args?: readonly string[], options?: RunProcessOptions): Operation<ProcessResult<string>>;
 declare function runProcessBytes(cmd: string, args?: readonly string[], options?: RunProcessOptions): Operation<ProcessResult<Uint8Array>>;
+declare function serveTcp(status: TaskStatus<ServerAddress>, port: number, handler: (socket: AsyncSocket) => Operation<unknown>, options?: ServeTcpOptions): Operation<never>;
 declare function socketPair(): Operation<[
     AsyncSocket,
     AsyncSocket
 ]>;
 declare function wrapSocket(socket: net.Socket): AsyncSocket;
 declare function writeFile(path: PathLike, data: Uint8Array | string): Operation<void>;
-export type { AddrInfo, ConnectOptions, Datagram, GetAddrInfoOptions, ListenOptions, MainOptions, ProcessResult, RunProcessOptions, ServerAddress, SystemErrorInfo, UdpSocketOptions };
-export { AsyncFile, AsyncServer, AsyncSocket, AsyncUdpSocket, NetworkChannel, SignalReceiver, connect, errorCode, getAddrInfo, listen, main, mainWith, nodeHost, open, openSignalReceiver, openUdpSocket, readFile, runProcess, runProcessBytes, socketPair, wrapSocket, writeFile };
+export type { AddrInfo, ConnectOptions, Datagram, GetAddrInfoOptions, ListenOptions, MainOptions, ProcessResult, RunProcessOptions, ServeTcpOptions, ServerAddress, SystemErrorInfo, UdpSocketOptions };
+export { AsyncFile, AsyncServer, AsyncSocket, AsyncUdpSocket, NetworkChannel, SignalReceiver, connect, errorCode, getAddrInfo, listen, main, mainWith, nodeHost, open, openSignalReceiver, openUdpSocket, readFile, runProcess, runProcessBytes, serveTcp, socketPair, wrapSocket, writeFile };

@@ -16,7 +16,7 @@
 // (EOF, reset, or cancellation) always removes the client and tells the others.
 import { pathToFileURL } from 'node:url';
 import { createPool, MemoryChannel, ResourceBroken, ResourceClosed, WouldBlock } from '../dist/index.mjs';
-import { listen, main } from '../dist/node.mjs';
+import { main, serveTcp } from '../dist/node.mjs';
 import { LineReader } from './lines.mjs';
 
 export const ASK_NAME = 'Welcome to the chatroom pal, may you tell me your name?\n> ';
@@ -100,28 +100,20 @@ export function* handleClient(sock, room, log = quiet) {
   }
 }
 
-/** Accepts clients on `server` until cancelled, one task per client. */
-export function* serveChat(server, room = new Room(), log = quiet) {
-  yield* createPool(function* (pool) {
-    for (;;) {
-      const sock = yield* server.accept();
-      pool.spawnWith({ name: `chat ${sock.remoteAddress}:${sock.remotePort}` }, handleClient, sock, room, log);
-    }
-  });
-}
-
-/** Listens on host:port and runs the chatroom until cancelled. */
-export function* chatServer({ port = 1502, host = '127.0.0.1', log = quiet, onListening = quiet } = {}) {
-  const server = yield* listen(port, host);
-  try {
-    onListening(server.address);
-    yield* serveChat(server, new Room(), log);
-  } finally {
-    yield* server.close();
-  }
+/**
+ * Runs the chatroom on host:port until cancelled, one task per client (serveTcp). Start-able:
+ * `yield* pool.start(chatServer, { port: 0 })` returns the bound address.
+ */
+export function* chatServer(status, { port = 1502, host = '127.0.0.1', room = new Room(), log = quiet } = {}) {
+  yield* serveTcp(status, port, (sock) => handleClient(sock, room, log), { host });
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const log = (line) => console.log(`[chat] ${line}`);
-  main(chatServer, { port: Number(process.argv[2] ?? 1502), log, onListening: (a) => log(`Serving on ${a.address}:${a.port} (Ctrl+C to stop)`) });
+  main(function* () {
+    yield* createPool(function* (pool) {
+      const a = yield* pool.start(chatServer, { port: Number(process.argv[2] ?? 1502), log });
+      log(`Serving on ${a.address}:${a.port} (Ctrl+C to stop)`);
+    });
+  });
 }

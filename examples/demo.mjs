@@ -9,8 +9,8 @@
 // Ctrl+C cancels the whole tree (clients, handlers, server) and exits with code 130.
 import cliProgress from 'cli-progress';
 import { clock, createPool, sleep } from '../dist/index.mjs';
-import { connect, listen, main } from '../dist/node.mjs';
-import { echoServer, serve, GOODBYE, PROMPT, WELCOME } from './echo-server.mjs';
+import { connect, main } from '../dist/node.mjs';
+import { echoServer, GOODBYE, PROMPT, WELCOME } from './echo-server.mjs';
 
 function option(name, fallback) {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -66,34 +66,29 @@ function* demo({ clients, rounds }) {
     hideCursor: true,
     clearOnComplete: false,
   }, cliProgress.Presets.shades_classic);
-  const server = yield* listen(0, '127.0.0.1', { backlog: 4096 });
   const started = clock();
   let finished = started;
-  try {
-    yield* createPool(function* (everything) {
-      everything.spawnWith({ name: 'echo server' }, serve, server);
-      everything.spawnWith({ name: 'progress' }, function* () {
-        bar.start(clients * rounds, 0, { rate: 0, open: 0 });
-        try {
-          for (;;) {
-            yield* sleep(100);
-            const seconds = (clock() - started) / 1000;
-            bar.update(stats.done, { rate: Math.round(stats.done / seconds), open: stats.open });
-          }
-        } finally {
-          bar.update(stats.done, { rate: Math.round(stats.done / ((clock() - started) / 1000)), open: stats.open });
-          bar.stop();
+  yield* createPool(function* (everything) {
+    const address = yield* everything.startWith({ name: 'echo server' }, echoServer, { port: 0 });
+    everything.spawnWith({ name: 'progress' }, function* () {
+      bar.start(clients * rounds, 0, { rate: 0, open: 0 });
+      try {
+        for (;;) {
+          yield* sleep(100);
+          const seconds = (clock() - started) / 1000;
+          bar.update(stats.done, { rate: Math.round(stats.done / seconds), open: stats.open });
         }
-      });
-      yield* createPool(function* (crowd) {
-        for (let id = 0; id < clients; id++) crowd.spawnWith({ name: `client ${id}` }, client, server.address.port, id, rounds, stats);
-      });
-      finished = clock();
-      everything.cancel(); // the server, its handlers and the progress line end through cancellation
+      } finally {
+        bar.update(stats.done, { rate: Math.round(stats.done / ((clock() - started) / 1000)), open: stats.open });
+        bar.stop();
+      }
     });
-  } finally {
-    yield* server.close();
-  }
+    yield* createPool(function* (crowd) {
+      for (let id = 0; id < clients; id++) crowd.spawnWith({ name: `client ${id}` }, client, address.port, id, rounds, stats);
+    });
+    finished = clock();
+    everything.cancel(); // the server (listener and handlers) and the progress line end through cancellation
+  });
   const seconds = (finished - started) / 1000;
   const sorted = stats.latencies.subarray(0, stats.done).sort();
   const rssMb = process.resourceUsage().maxRSS / 1024;
@@ -113,7 +108,12 @@ const serveIndex = process.argv.indexOf('--serve');
 if (serveIndex !== -1) {
   const port = Number(process.argv[serveIndex + 1] ?? 1501);
   const log = (line) => console.log(`[echo] ${line}`);
-  main(echoServer, { port: Number.isInteger(port) ? port : 1501, log, onListening: (a) => log(`Serving on ${a.address}:${a.port} — try: nc ${a.address} ${a.port} (Ctrl+C to stop)`) });
+  main(function* () {
+    yield* createPool(function* (pool) {
+      const a = yield* pool.start(echoServer, { port: Number.isInteger(port) ? port : 1501, log });
+      log(`Serving on ${a.address}:${a.port} — try: nc ${a.address} ${a.port} (Ctrl+C to stop)`);
+    });
+  });
 } else {
   main(demo, { clients: option('clients', 1000), rounds: option('rounds', 250) });
 }

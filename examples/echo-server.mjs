@@ -7,10 +7,11 @@
 // and the prompt `-> `; every line gets `Got: <line>\n` and a new prompt; the line `exit` gets
 // `I'm dead dude\n` and the server closes that client. Unlike giambio's, lines are framed (a line
 // split over two packets, or two lines in one, are handled), and one client's failure (a reset)
-// is logged and ends only that client. Ctrl+C cancels everything and exits with code 130.
+// is logged and ends only that client (serveTcp runs one task per client and closes each socket when
+// its handler ends). Ctrl+C cancels everything and exits with code 130.
 import { pathToFileURL } from 'node:url';
-import { createPool, sleep, ResourceBroken } from '../dist/index.mjs';
-import { listen, main } from '../dist/node.mjs';
+import { createPool, ResourceBroken } from '../dist/index.mjs';
+import { main, serveTcp } from '../dist/node.mjs';
 
 export const WELCOME = 'Welcome to the server pal, feel free to send me something!\n';
 export const PROMPT = '-> ';
@@ -65,40 +66,20 @@ export function* handleClient(sock, log = quiet) {
 }
 
 /**
- * Accepts clients on `server` until cancelled; one task per client in a pool. Running out of file
- * descriptors (EMFILE) is logged and retried after a pause rather than ending the server.
- * @param {import('../dist/node.mjs').AsyncServer} server
+ * Serves the echo protocol on host:port until cancelled, one task per client (serveTcp). Start-able:
+ * `yield* pool.start(echoServer, { port: 0 })` returns the bound address.
  */
-export function* serve(server, log = quiet) {
-  yield* createPool(function* (pool) {
-    for (;;) {
-      let sock;
-      try {
-        sock = yield* server.accept();
-      } catch (error) {
-        if (!(error instanceof ResourceBroken)) throw error;
-        log(`accept failed: ${error.message}`);
-        yield* sleep(100);
-        continue;
-      }
-      pool.spawnWith({ name: `client ${sock.remoteAddress}:${sock.remotePort}` }, handleClient, sock, log);
-    }
-  });
-}
-
-/** Listens on host:port and serves until cancelled; the listening socket is closed at the end. */
-export function* echoServer({ port = 1501, host = '127.0.0.1', log = quiet, onListening = quiet } = {}) {
-  const server = yield* listen(port, host, { backlog: 4096 });
-  try {
-    onListening(server.address);
-    yield* serve(server, log);
-  } finally {
-    yield* server.close();
-  }
+export function* echoServer(status, { port = 1501, host = '127.0.0.1', log = quiet } = {}) {
+  yield* serveTcp(status, port, (sock) => handleClient(sock, log), { host, backlog: 4096 });
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const port = Number(process.argv[2] ?? 1501);
   const log = (line) => console.log(`[echo] ${line}`);
-  main(echoServer, { port, log, onListening: (a) => log(`Serving on ${a.address}:${a.port} (Ctrl+C to stop)`) });
+  main(function* () {
+    yield* createPool(function* (pool) {
+      const a = yield* pool.start(echoServer, { port, log });
+      log(`Serving on ${a.address}:${a.port} (Ctrl+C to stop)`);
+    });
+  });
 }

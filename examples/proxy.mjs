@@ -7,7 +7,7 @@
 //        nc 127.0.0.1 1600
 import { pathToFileURL } from 'node:url';
 import { clock, createPool, skipAfter, ResourceBroken } from '../dist/index.mjs';
-import { connect, listen, main } from '../dist/node.mjs';
+import { connect, main, serveTcp } from '../dist/node.mjs';
 
 const quiet = () => {};
 const preview = (data) => JSON.stringify(Buffer.from(data.buffer, data.byteOffset, data.length).toString('utf8').slice(0, 60));
@@ -59,25 +59,12 @@ export function* proxyClient(client, target, seconds, log = quiet) {
   }
 }
 
-/** Accepts clients on `server` until cancelled and proxies each to `target` ({ host, port }). */
-export function* serveProxy(server, target, { seconds = Infinity, log = quiet } = {}) {
-  yield* createPool(function* (pool) {
-    for (;;) {
-      const client = yield* server.accept();
-      pool.spawn(proxyClient, client, target, seconds, log);
-    }
-  });
-}
-
-/** Listens on host:port and proxies to target until cancelled. */
-export function* proxyServer({ port, host = '127.0.0.1', target, seconds = Infinity, log = quiet, onListening = quiet }) {
-  const server = yield* listen(port, host);
-  try {
-    onListening(server.address);
-    yield* serveProxy(server, target, { seconds, log });
-  } finally {
-    yield* server.close();
-  }
+/**
+ * Listens on host:port and proxies each client to `target` ({ host, port }) until cancelled, one
+ * task per client (serveTcp). Start-able: `yield* pool.start(proxyServer, options)` returns the bound address.
+ */
+export function* proxyServer(status, { port, host = '127.0.0.1', target, seconds = Infinity, log = quiet }) {
+  yield* serveTcp(status, port, (client) => proxyClient(client, target, seconds, log), { host });
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -88,9 +75,13 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     process.exitCode = 2;
   } else {
     const log = (line) => console.log(`[proxy] ${line}`);
-    main(proxyServer, {
-      port: Number(port), target: { host: match[1], port: Number(match[2]) }, seconds: seconds === undefined ? Infinity : Number(seconds),
-      log, onListening: (a) => log(`Serving on ${a.address}:${a.port}, forwarding to ${where} (Ctrl+C to stop)`),
+    main(function* () {
+      yield* createPool(function* (pool) {
+        const a = yield* pool.start(proxyServer, {
+          port: Number(port), target: { host: match[1], port: Number(match[2]) }, seconds: seconds === undefined ? Infinity : Number(seconds), log,
+        });
+        log(`Serving on ${a.address}:${a.port}, forwarding to ${where} (Ctrl+C to stop)`);
+      });
     });
   }
 }

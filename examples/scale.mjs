@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createPool, clock } from '../dist/index.mjs';
-import { connect, listen, main, wrapSocket } from '../dist/node.mjs';
+import { connect, main, serveTcp, wrapSocket } from '../dist/node.mjs';
 import { LineReader } from './lines.mjs';
 
 function option(name, fallback) {
@@ -21,33 +21,25 @@ function option(name, fallback) {
 const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 const settle = () => { globalThis.gc?.(); return process.memoryUsage().rss; };
 
-/** The child: an echo server that reports when `expected` connections are open at once. */
+/** The child: an echo server (serveTcp) that reports when `expected` connections are open at once. */
 function* server(expected) {
-  const listener = yield* listen(0, '127.0.0.1', { backlog: 4096 });
-  const baseline = settle();
-  console.log(`PORT ${listener.address.port}`);
   let open = 0;
-  try {
-    yield* createPool(function* (pool) {
-      for (;;) {
-        const sock = yield* listener.accept();
-        pool.spawn(function* () {
-          if (++open === expected) {
-            const rss = settle();
-            console.log(`SERVER ${open} connections open, RSS ${mb(rss)} MB, ${((rss - baseline) / open / 1024).toFixed(1)} KB per connection`);
-          }
-          try {
-            for (let data = yield* sock.receive(); data.length > 0; data = yield* sock.receive()) yield* sock.sendAll(data);
-          } finally {
-            open--;
-            yield* sock.close();
-          }
-        });
+  let baseline = 0;
+  yield* createPool(function* (pool) {
+    const address = yield* pool.start(serveTcp, 0, function* (sock) {
+      if (++open === expected) {
+        const rss = settle();
+        console.log(`SERVER ${open} connections open, RSS ${mb(rss)} MB, ${((rss - baseline) / open / 1024).toFixed(1)} KB per connection`);
       }
-    });
-  } finally {
-    yield* listener.close();
-  }
+      try {
+        for (let data = yield* sock.receive(); data.length > 0; data = yield* sock.receive()) yield* sock.sendAll(data);
+      } finally {
+        open--; // serveTcp closes the socket when this handler ends
+      }
+    }, { host: '127.0.0.1', backlog: 4096 });
+    baseline = settle();
+    console.log(`PORT ${address.port}`);
+  });
 }
 
 /** The parent: open every connection (in waves, to stay within the listen backlog), exchange, close. */

@@ -5,6 +5,7 @@ export { nodeHost } from './host.js';
 export { main, mainWith, type MainOptions } from './main.js';
 export { AsyncSocket, wrapSocket } from './socket.js';
 export { connect, listen, socketPair, AsyncServer, type ConnectOptions, type ListenOptions, type ServerAddress } from './tcp.js';
+export { serveTcp, type ServeTcpOptions } from './serve.js';
 export { NetworkChannel } from './network-channel.js';
 export { openUdpSocket, AsyncUdpSocket, type UdpSocketOptions, type Datagram } from './udp.js';
 export { getAddrInfo, type AddrInfo, type GetAddrInfoOptions } from './dns.js';

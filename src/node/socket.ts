@@ -75,6 +75,11 @@ export class AsyncSocket {
     socket.resume();
   }
 
+  /** @internal The connection failed underneath (reset, vanished peer): Node reported an error on it. */
+  get broken(): boolean {
+    return this.#error !== null;
+  }
+
   /** The peer's IP address (undefined until a wrapped socket has connected). Kept after close. */
   get remoteAddress(): string | undefined {
     return this.#remoteAddress;

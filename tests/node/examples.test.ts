@@ -13,20 +13,21 @@ import { expectNoLeakedHandles, handleCounts } from './helpers.js';
 type Core = typeof import('../../src/index.js');
 type Node = typeof import('../../src/node/index.js');
 type Socket = import('../../src/node/index.js').AsyncSocket;
-type Server = import('../../src/node/index.js').AsyncServer;
 
+type Address = import('../../src/node/index.js').ServerAddress;
+type Status = import('../../src/index.js').TaskStatus<Address>;
 interface EchoModule {
   WELCOME: string; PROMPT: string; GOODBYE: string;
-  serve(server: Server, log?: (line: string) => void): Operation<void>;
+  echoServer(status: Status, options?: { port?: number; host?: string; log?: (line: string) => void }): Operation<void>;
 }
 interface ChatModule {
   ASK_NAME: string; NAME_TAKEN: string;
   welcomeLine(name: string): string; joinedLine(name: string): string; leftLine(name: string): string;
   relayLine(name: string, address: string, text: string): string;
-  serveChat(server: Server): Operation<void>;
+  chatServer(status: Status, options?: { port?: number; host?: string }): Operation<void>;
 }
 interface ProxyModule {
-  serveProxy(server: Server, target: { host: string; port: number }, options?: { seconds?: number; log?: (line: string) => void }): Operation<void>;
+  proxyServer(status: Status, options: { port: number; target: { host: string; port: number }; seconds?: number; log?: (line: string) => void }): Operation<void>;
 }
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -78,25 +79,25 @@ function* readToEof(sock: Socket): Operation<string> {
   throw new Error('no EOF');
 }
 
-/** Starts `body(server, pool)` with a listening server served by `serveFn` in a pool; cancels it at the end. */
-function withServer<T>(serveFn: (server: Server) => Operation<void>, body: (server: Server, pool: TaskPool) => Operation<T>): () => Operation<T> {
+/**
+ * Starts a start-able example server (serveTcp inside) on an ephemeral port with `pool.start`, runs
+ * `body({ address }, pool)`, then cancels the pool (closing the listener and every connection).
+ */
+function withServer<T>(startFn: (status: Status) => Operation<void>, body: (server: { address: Address }, pool: TaskPool) => Operation<T>): () => Operation<T> {
   return function* () {
-    const server = yield* io.listen(0, '127.0.0.1');
-    try {
-      let result: T;
-      yield* g.createPool(function* (pool) {
-        pool.spawn(serveFn, server);
-        result = yield* body(server, pool);
-        pool.cancel();
-      });
-      return result!;
-    } finally { yield* server.close(); }
+    let result: T;
+    yield* g.createPool(function* (pool) {
+      const address = yield* pool.start(startFn);
+      result = yield* body({ address }, pool);
+      pool.cancel();
+    });
+    return result!;
   };
 }
 
 describe('examples/echo-server.mjs', () => {
   it("speaks giambio's echo protocol: welcome, prompt, Got: <line>, exit", async () => {
-    const transcript = await runDist(withServer((s) => echo.serve(s), function* (server) {
+    const transcript = await runDist(withServer((st) => echo.echoServer(st, { port: 0 }), function* (server) {
       const sock = yield* io.connect('127.0.0.1', server.address.port);
       try {
         const out: string[] = [yield* readUntil(sock, echo.PROMPT)];
@@ -123,7 +124,7 @@ describe('examples/echo-server.mjs', () => {
   });
 
   it('serves many clients concurrently, and one client resetting does not disturb the others', async () => {
-    const replies = await runDist(withServer((s) => echo.serve(s), function* (server) {
+    const replies = await runDist(withServer((st) => echo.echoServer(st, { port: 0 }), function* (server) {
       const rude = yield* io.connect('127.0.0.1', server.address.port);
       yield* readUntil(rude, echo.PROMPT);
       rude.nodeSocket.resetAndDestroy();
@@ -155,7 +156,7 @@ describe('examples/chatroom.mjs', () => {
   beforeAll(async () => { chat = await import(example('chatroom.mjs')) as ChatModule; });
 
   it('asks for a name, refuses a duplicate, announces joins and leaves, and relays lines', async () => {
-    const seen = await runDist(withServer((s) => chat.serveChat(s), function* (server) {
+    const seen = await runDist(withServer((st) => chat.chatServer(st, { port: 0 }), function* (server) {
       const port = server.address.port;
       const alice = yield* io.connect('127.0.0.1', port);
       const bob = yield* io.connect('127.0.0.1', port);
@@ -186,7 +187,7 @@ describe('examples/chatroom.mjs', () => {
   });
 
   it('a name becomes free again when its owner leaves (no stale entry)', async () => {
-    const reply = await runDist(withServer((s) => chat.serveChat(s), function* (server) {
+    const reply = await runDist(withServer((st) => chat.chatServer(st, { port: 0 }), function* (server) {
       const port = server.address.port;
       for (let i = 0; i < 2; i++) {
         const sock = yield* io.connect('127.0.0.1', port);
@@ -207,9 +208,9 @@ describe('examples/chatroom.mjs', () => {
 describe('examples/proxy.mjs', () => {
   it('forwards both ways to the echo server and passes EOF on in each direction', async () => {
     const lines: string[] = [];
-    const got = await runDist(withServer((s) => echo.serve(s), function* (echoServer) {
+    const got = await runDist(withServer((st) => echo.echoServer(st, { port: 0 }), function* (echoServer) {
       const target = { host: '127.0.0.1', port: echoServer.address.port };
-      return yield* withServer((s) => proxy.serveProxy(s, target, { seconds: 5, log: (l) => lines.push(l) }), function* (proxyServer) {
+      return yield* withServer((st) => proxy.proxyServer(st, { port: 0, target, seconds: 5, log: (l) => lines.push(l) }), function* (proxyServer) {
         const sock = yield* io.connect('127.0.0.1', proxyServer.address.port);
         try {
           const welcome = yield* readUntil(sock, echo.PROMPT);
@@ -227,9 +228,9 @@ describe('examples/proxy.mjs', () => {
   });
 
   it("a session is cut at the proxy's time limit (skipAfter) and both sockets are closed", async () => {
-    const elapsed = await runDist(withServer((s) => echo.serve(s), function* (echoServer) {
+    const elapsed = await runDist(withServer((st) => echo.echoServer(st, { port: 0 }), function* (echoServer) {
       const target = { host: '127.0.0.1', port: echoServer.address.port };
-      return yield* withServer((s) => proxy.serveProxy(s, target, { seconds: 0.1 }), function* (proxyServer) {
+      return yield* withServer((st) => proxy.proxyServer(st, { port: 0, target, seconds: 0.1 }), function* (proxyServer) {
         const sock = yield* io.connect('127.0.0.1', proxyServer.address.port);
         try {
           const t0 = g.clock();
@@ -248,7 +249,7 @@ describe('examples/proxy.mjs', () => {
       const dead = yield* io.listen(0, '127.0.0.1');
       const port = dead.address.port;
       yield* dead.close();
-      return yield* withServer((s) => proxy.serveProxy(s, { host: '127.0.0.1', port }), function* (proxyServer) {
+      return yield* withServer((st) => proxy.proxyServer(st, { port: 0, target: { host: '127.0.0.1', port } }), function* (proxyServer) {
         const sock = yield* io.connect('127.0.0.1', proxyServer.address.port);
         try { return yield* readToEof(sock); } finally { yield* sock.close(); }
       })();
