@@ -150,7 +150,7 @@ declare function readFile(path: PathLike): Operation<Uint8Array>;
 declare function readFile(path: PathLike, encoding: BufferEncoding): Operation<string>;
 declare function runProcess(cmd: string, args?: readonly string[], options?: RunProcessOptions): Operation<ProcessResult<string>>;
 declare function runProcessBytes(cmd: string, args?: readonly string[], options?: RunProcessOptions): Operation<ProcessResult<Uint8Array>>;
-declare function serveTcp(status: TaskStatus<ServerAddress>, port: number, handler: (socket: AsyncSocket) => Operation<unknown>, options?: ServeTcpOptions): Operation<never>;
+declare function serveTcp(status: TaskStatus<ServerAddress>, port: number, handler: (socket: AsyncSocket) => Operation<unknown>, options?: ServeTcpOptions): Operation<void>;
 declare function socketPair(): Operation<[
     AsyncSocket,
     AsyncSocket

@@ -18,6 +18,7 @@ import type { TaskStatus } from '../start.js';
 import type { Operation } from '../task.js';
 import type { AsyncSocket } from './socket.js';
 import { listen, type ServerAddress } from './tcp.js';
+import { guardOperations } from '../operation-guard.js';
 
 /** Options of `serveTcp`. */
 export interface ServeTcpOptions {
@@ -69,7 +70,7 @@ export function* serveTcp(
   port: number,
   handler: (socket: AsyncSocket) => Operation<unknown>,
   options: ServeTcpOptions = {},
-): Operation<never> {
+): Operation<void> {
   if (typeof status !== 'object' || status === null || typeof status.started !== 'function') {
     throw new TypeError(`Expected \`status\` to be a TaskStatus (run serveTcp with pool.start, or pass STATUS_IGNORED), got ${describe(status)}`);
   }
@@ -77,7 +78,7 @@ export function* serveTcp(
   if (typeof options !== 'object' || options === null) throw new TypeError(`Expected serveTcp options to be an object, got ${describe(options)}`);
   const server = yield* listen(port, options.host, { backlog: options.backlog });
   try {
-    return yield* createPool<never>(function* (pool) {
+    yield* createPool(function* (pool) {
       status.started(server.address);
       for (;;) {
         let socket: AsyncSocket;
@@ -95,3 +96,6 @@ export function* serveTcp(
     server.closeNow();
   }
 }
+
+// Awaiting the operation it makes rejects (operation-guard.ts).
+guardOperations(serveTcp);

@@ -37,7 +37,7 @@ describe('serveTcp', () => {
           return tasks;
         });
         pool.cancel();
-        return replies.map((t) => t.result);
+        return replies!.map((t) => t.result);
       });
     });
     expect(result).toEqual(['hello a', 'hello b', 'hello c']);
