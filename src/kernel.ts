@@ -77,7 +77,8 @@ export class Kernel extends KernelState {
       const clock = this.clock;
       let ran = 0;
       do {
-        if (limit > 0) this.expire(clock.now());
+        // With no timer armed nothing can be due, so the clock is not read (pingpong, spawn).
+        if (limit > 0 && core.nextDeadlineNow() !== Infinity) this.expire(clock.now());
         if (this.shuffle) core.readyShuffle();
         let n = core.readyNow();
         if (n === 0) break;
