@@ -22,6 +22,7 @@ import type { Kernel } from '../kernel.js';
 import { runningKernel } from '../run-context.js';
 import { startGenerator } from '../spawnable.js';
 import { throwIfCancelled } from '../sync/waiting.js';
+import { guardOperationClass } from '../operation-guard.js';
 import type { TaskImpl } from '../task.js';
 import type { Operation } from '../types.js';
 import { parkWith, scheduleTrap, type AbortFn } from '../trap.js';
@@ -197,7 +198,7 @@ class Pool implements WorkerPool<AnyWorkerModule> {
   // ---- calls --------------------------------------------------------------------------------------
 
   // Bound (arrow) methods: `pool.spawn(workers.call, 'name', arg)` works.
-  readonly call = (name: string, ...args: unknown[]): Operation<unknown> => this.#call('workers.call()', name, args, undefined);
+  readonly call = (name: string, ...args: unknown[]): Operation<unknown> => this.operation('workers.call()', name, args, undefined);
 
   readonly callWith = (options: WorkerCallOptions, name: string, ...args: unknown[]): Operation<unknown> => {
     if (typeof options !== 'object' || options === null) {
@@ -207,10 +208,11 @@ class Pool implements WorkerPool<AnyWorkerModule> {
     if (transfer !== undefined && !Array.isArray(transfer)) {
       throw new TypeError(`Expected \`transfer\` to be an array of ArrayBuffers and MessagePorts, got ${describe(transfer)}`);
     }
-    return this.#call('workers.callWith()', name, args, transfer);
+    return this.operation('workers.callWith()', name, args, transfer);
   };
 
-  *#call(what: string, name: string, args: unknown[], transfer: readonly object[] | undefined): Operation<unknown> {
+  /** @internal The call operation (guarded below: awaiting it rejects). */
+  *operation(what: string, name: string, args: unknown[], transfer: readonly object[] | undefined): Operation<unknown> {
     const kernel = runningKernel(what);
     const me = kernel.current!;
     if (typeof name !== 'string') throw new TypeError(`Expected the export name to be a string, got ${describe(name)}`);
@@ -399,3 +401,8 @@ export function* runInWorkerOn(backend: WorkerBackend, module: unknown, name: st
   return yield* withWorkersOn(backend, module, { size: 1, name: `runInWorker(${typeof name === 'string' ? name : '?'})` },
     function* (workers) { return yield* workers.call(name, ...args); });
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts), naming it as users write it.
+guardOperationClass(Pool.prototype.operation, 'workers.call()');
+guardOperationClass(withWorkersOn, 'withWorkers()');
+guardOperationClass(runInWorkerOn, 'runInWorker()');

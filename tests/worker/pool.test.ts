@@ -381,3 +381,23 @@ describe('the pool’s life', () => {
     expect(workerHandles()).toBe(0);
   });
 });
+
+describe('operations are not Promises', () => {
+  it('awaiting withWorkers, runInWorker or workers.call rejects with a TypeError that names it', async () => {
+    const made: Array<[RegExp, unknown]> = [
+      [/^withWorkers\(\) returned a giambio operation/, withWorkers(work, {}, function* () { /* never run */ })],
+      [/^runInWorker\(\) returned a giambio operation/, runInWorker(work, 'add', 1, 2)],
+    ];
+    await runNode(function* () {
+      yield* withWorkers(work, { size: 1 }, function* (workers) {
+        made.push([/^workers\.call\(\) returned a giambio operation/, workers.call('add', 1, 2)]);
+        made.push([/^workers\.call\(\) returned a giambio operation/, workers.callWith({}, 'add', 1, 2)]);
+      });
+    });
+    for (const [message, op] of made) {
+      const error = await (async () => { await (op as Promise<unknown>); })().then(() => null, (e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(message);
+    }
+  });
+});
