@@ -19,7 +19,7 @@ import { makeConsumer, pack, requireBuild, root } from './pack-consumer.mjs';
 /**
  * Budget for the whole core entry (`export * from 'giambio'`, primitives and channels included)
  * bundled by esbuild, minified, gzip -9, wasm included, in bytes. Measured 18 424 B on 2026-11-25;
- * the budget leaves ~8% headroom. Raise it only deliberately, and update docs/browser.md.
+ * the budget leaves ~8% headroom. Raise it only deliberately, and update docs/guide/browser.md.
  */
 const CORE_GZIP_BUDGET = 20_480;
 

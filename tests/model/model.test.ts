@@ -3,7 +3,7 @@
  * timeouts, deadline moves, failures, shields, joins, Events, Queues) run on giambio and on an
  * independent reference model (reference-model.ts); the traces must be equal line for line, and
  * giambio must keep its invariants (every task ends once, every finally runs once, sleeps wake on
- * time, no resume after the end, nothing left in the core). See docs/reliability.md.
+ * time, no resume after the end, nothing left in the core). See docs/guide/internals.md.
  *
  * Replaying a failure: fast-check prints `seed` and `path`; run
  *   GIAMBIO_SEED=<seed> GIAMBIO_PATH="<path>" npx vitest run tests/model -t "<failing test name>"
