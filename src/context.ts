@@ -52,8 +52,12 @@ function withoutValue(values: ContextValues | null, key: Context<unknown>): Cont
 export class Context<T> {
   readonly #default: T | typeof NO_DEFAULT;
 
+  /** The name given to `createContext`, shown in errors. */
+  readonly name: string;
+
   /** @internal Use `createContext`. */
-  constructor(readonly name: string, defaultValue: T | typeof NO_DEFAULT) {
+  constructor(name: string, defaultValue: T | typeof NO_DEFAULT) {
+    this.name = name;
     this.#default = defaultValue;
   }
 
@@ -105,6 +109,7 @@ export class Context<T> {
     }
   }
 
+  /** `Context(name)`. */
   toString(): string {
     return `Context(${this.name})`;
   }

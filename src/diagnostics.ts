@@ -6,10 +6,15 @@ import type { Kernel } from './kernel.js';
 import type { CancelScope } from './scope.js';
 import type { TaskImpl, TaskState } from './task.js';
 
+/** A task in the tree `loop.dumpTasks()` returns. */
 export interface TaskNode {
+  /** Always `task`. */
   kind: 'task';
+  /** The task id (never reused by the loop). */
   id: number;
+  /** The task name (its function name, or `spawnWith({ name })`). */
   name: string;
+  /** Its state: ready, running, parked, finished, failed or cancelled. */
   state: TaskState;
   /** What a parked task waits on ('sleep', 'Queue.get', 'children of a pool', …). */
   waitingOn: string | null;
@@ -17,11 +22,15 @@ export interface TaskNode {
   children: ScopeNode[];
 }
 
+/** A pool, shield or cancel scope in the tree `loop.dumpTasks()` returns. */
 export interface ScopeNode {
+  /** What it is: a pool (`createPool`, `withTimeout`, …), a `shield`, or a bare cancel scope. */
   kind: 'pool' | 'shield' | 'scope';
   /** Absolute deadline on the loop clock, Infinity for none. */
   deadline: number;
+  /** It was cancelled (`pool.cancel()`, a failing child, an expired deadline). */
   cancelled: boolean;
+  /** Its deadline expired. */
   timedOut: boolean;
   /** Child tasks and nested scopes. */
   children: Array<TaskNode | ScopeNode>;

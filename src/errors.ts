@@ -45,8 +45,12 @@ export class InternalError extends GiambioError {}
  * task waited on. The loop cancels everything, then `run` rejects with this error.
  */
 export class DeadlockError extends GiambioError {
-  constructor(readonly tree: string) {
+  /** The task tree at the moment of the deadlock, formatted: what each task waited on. */
+  readonly tree: string;
+
+  constructor(tree: string) {
     super(`deadlock: every task is waiting and nothing can wake any of them\n${tree}`);
+    this.tree = tree;
   }
 }
 

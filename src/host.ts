@@ -7,6 +7,7 @@ export interface Host {
   schedule(fn: () => void): void;
   /** Runs `fn` after `ms`; returns a handle for `clearTimer`. */
   setTimer(fn: () => void, ms: number): unknown;
+  /** Cancels a timer from `setTimer` that has not fired yet. */
   clearTimer(handle: unknown): void;
 }
 

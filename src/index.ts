@@ -1,5 +1,9 @@
-// giambio: structured concurrency for JavaScript on generator tasks and a WebAssembly scheduler core.
-// This entry is environment-neutral: no node: imports. It only re-exports.
+/**
+ * giambio: structured concurrency for JavaScript on generator tasks and a WebAssembly scheduler core.
+ * This entry is environment-neutral: no node: imports. It only re-exports.
+ *
+ * @module giambio
+ */
 export type { Operation, Task, TaskState } from './types.js';
 export type { Clock } from './clock.js';
 export type { Debugger } from './debugger.js';

@@ -28,6 +28,7 @@ function refuseReentry(what: string): void {
 /** Rounds of steps loop.close() lets cancelled tasks run before ending them with `return`. */
 const CLOSE_PATIENCE = 100;
 
+/** Options of `new EventLoop(options)`; all optional. */
 export interface EventLoopOptions {
   /** Where time comes from (default: `performance.now()`); `MockClock` for virtual time. */
   clock?: Clock;
@@ -55,9 +56,19 @@ export interface EventLoopOptions {
   core?: CoreBuild;
 }
 
+/** What `loop.statistics()` reports. */
 export interface LoopStatistics {
   /** Tasks alive, by state. */
-  tasks: { ready: number; running: number; parked: number; total: number };
+  tasks: {
+    /** Ready to run at the next step. */
+    ready: number;
+    /** Running now (0 or 1; 1 when read from inside a task). */
+    running: number;
+    /** Waiting on something: a timer, a primitive, the host. */
+    parked: number;
+    /** All live tasks. */
+    total: number;
+  };
   /** Timers armed in the core (sleeps and scope deadlines). */
   timers: number;
   /** Cancel-scope timers allocated. */
@@ -70,6 +81,17 @@ export interface LoopStatistics {
   hostWaits: number;
 }
 
+/**
+ * A loop: runs one root task (and everything it spawns) on a clock and a host. `run(main)` is
+ * `new EventLoop().run(main)`; make the loop yourself for options (a `MockClock`, a `Debugger`,
+ * an `AbortSignal` that cancels the root, the Node or browser host), for manual stepping
+ * (`start`/`step`, for game and frame loops), or to `close()` it from outside.
+ * @example
+ * import { EventLoop, sleep } from 'giambio';
+ * const controller = new AbortController();
+ * const loop = new EventLoop({ signal: controller.signal });
+ * const result = await loop.run(function* main() { yield* sleep(10); return 1; }); // 1
+ */
 export class EventLoop {
   readonly #kernel: Kernel;
   readonly #driver: Driver;
@@ -212,6 +234,7 @@ export class EventLoop {
     this.#stopDriver();
   }
 
+  /** Live tasks by state, armed timers, scope timers, steps, wasm crossings and host waits. */
   statistics(): LoopStatistics {
     const core = this.#kernel.core;
     let ready = 0, running = 0, parked = 0;

@@ -16,6 +16,7 @@ import type { ResourceSet } from './resource.js';
 import { startTask, type TaskStatus } from './start.js';
 import { guardOperationClass, guardOperations } from './operation-guard.js';
 
+/** Options of `pool.spawnWith(options, fn, ...args)`. */
 export interface SpawnOptions {
   /** The task's name in dumps and errors (default: the function's name). */
   name?: string;
@@ -46,6 +47,17 @@ export const MAX_POOL_NESTING = 500;
 /** Never blocks waiting children from leaving: the pool's exit waits for all of them regardless. */
 const abortNever = (): boolean => false;
 
+/** A pool of tasks, and the cancel scope around them: the `pool` that `createPool`, `withTimeout`,
+ * `skipAfter` and `shield` give their body. `spawn` starts children; the pool's block does not
+ * return before every child has ended; a failing child cancels the others and its error comes out
+ * of the pool. Never constructed directly.
+ * @example
+ * yield* createPool(function* (pool) {
+ *   const a = pool.spawn(fetchPage, 1);
+ *   pool.spawnWith({ name: 'ticker' }, tick);
+ *   pool.deadline = clock() + 1000;     // the whole pool: at most one second
+ *   console.log(yield* a.join());
+ * }); */
 export class TaskPool {
   /** @internal */ readonly scope: CancelScope;
   /** @internal Children that have not ended. */ live = 0;
@@ -148,6 +160,8 @@ export class TaskPool {
     return this.scope.deadline;
   }
 
+  /** Moves the deadline (absolute ms on the loop's clock, `Infinity` = none); takes effect at once.
+   * @throws {GiambioError} the pool has exited. */
   set deadline(ms: number) {
     if (typeof ms !== 'number' || ms !== ms) {
       throw new TypeError(`Expected \`deadline\` to be a number (ms on the loop's clock, Infinity for none), got ${describe(ms)}`);

@@ -1,6 +1,8 @@
 /**
  * giambio/testing: virtual time for exact, instant tests (trio's MockClock), and helpers to wait
  * for quiescence.
+ *
+ * @module giambio/testing
  */
 import type { Clock } from './clock.js';
 import { checkMilliseconds, describe } from './describe.js';
@@ -10,6 +12,7 @@ import { parkWith } from './trap.js';
 import type { Operation } from './task.js';
 import { guardOperations } from './operation-guard.js';
 
+/** Options of `new MockClock(options)`. */
 export interface MockClockOptions {
   /** Initial time in ms (default 0). */
   start?: number;
@@ -23,6 +26,7 @@ export interface MockClockOptions {
  */
 export class MockClock implements Clock {
   #now: number;
+  /** Jump to the next deadline whenever every task is blocked on timers; can be changed at any time. */
   autojump: boolean;
   readonly #watchers = new Set<() => void>();
 

@@ -6,6 +6,8 @@
 /** What a task `yield*`s: a generator whose yields are the loop's traps and whose return is `T`. */
 export type Operation<T> = Generator<unknown, T, unknown>;
 
+/** Where a task is in its life: `ready` (queued to run), `running`, `parked` (waiting), or ended:
+ * `finished` (returned), `failed` (threw), `cancelled`. */
 export type TaskState = 'ready' | 'running' | 'parked' | 'finished' | 'failed' | 'cancelled';
 
 /** A running (or ended) task, as returned by `pool.spawn` and `currentTask()`. */
@@ -14,6 +16,7 @@ export interface Task<T = unknown> {
   readonly id: number;
   /** The function's name, or the name given to `spawnWith`. */
   readonly name: string;
+  /** Where the task is in its life (see `TaskState`). */
   readonly state: TaskState;
   /** The task has ended (finished, failed or cancelled). */
   readonly done: boolean;

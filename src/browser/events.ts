@@ -15,6 +15,7 @@ import { WaitQueue } from '../wait-queue.js';
 import { waitForHost } from '../host-wait.js';
 import { guardOperations } from '../operation-guard.js';
 
+/** Options of `once` and `on`. */
 export interface EventOptions {
   /** Call `preventDefault()` on each event inside the listener (afterwards it would be too late). */
   preventDefault?: boolean;
@@ -64,6 +65,7 @@ export interface EventStream<E extends Event = Event> {
   close(): void;
   /** Events received and not yet taken. */
   readonly buffered: number;
+  /** `close()` was called, or the task that opened the stream ended. */
   readonly closed: boolean;
 }
 

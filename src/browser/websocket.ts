@@ -20,6 +20,7 @@ import { guardOperations } from '../operation-guard.js';
 /** What a WebSocket delivers: text, or bytes (an ArrayBuffer, or a Blob with binaryType 'blob'). */
 export type WebSocketMessage = string | ArrayBuffer | Blob;
 
+/** Options of `connect(url, options)`. */
 export interface ConnectOptions {
   /** Sub-protocols offered to the server. */
   protocols?: string | string[];
@@ -29,8 +30,11 @@ export interface ConnectOptions {
 
 /** How the connection ended: the close frame's code and reason, and whether the close was clean. */
 export interface CloseInfo {
+  /** The close code (1000 = normal closure, 1006 = closed without a close frame). */
   code: number;
+  /** The close reason the peer sent, or an empty string. */
   reason: string;
+  /** The closing handshake completed. */
   wasClean: boolean;
 }
 
@@ -187,11 +191,22 @@ export class WebSocketConnection {
     return this.#socket.protocol;
   }
 
+  /** The URL of the connection, as the browser resolved it. */
   get url(): string {
     return this.#socket.url;
   }
 
-  statistics(): { buffered: number; receiversWaiting: number; bufferedAmount: number; open: boolean } {
+  /** What the connection holds now, for dashboards and tests. */
+  statistics(): {
+    /** Messages received and not yet taken by `receive()`. */
+    buffered: number;
+    /** Tasks waiting in `receive()`. */
+    receiversWaiting: number;
+    /** Bytes queued by `send` and not yet handed to the network. */
+    bufferedAmount: number;
+    /** The connection is open (not closing, closed or broken). */
+    open: boolean;
+  } {
     return {
       buffered: this.#buffer.length, receiversWaiting: this.#receivers.length,
       bufferedAmount: this.#socket.bufferedAmount, open: this.#state === OPEN,

@@ -48,6 +48,7 @@ export interface MemoryChannelStatistics {
   size: number;
   /** Capacity of the buffer (Infinity = unbounded, 0 = rendezvous). */
   maxsize: number;
+  /** `close()` was called. */
   closed: boolean;
   /** Tasks parked in `read()`. */
   waitingReaders: number;
@@ -216,6 +217,7 @@ export class MemoryChannel<T> implements AsyncIterable<T> {
     return Promise.resolve();
   }
 
+  /** What the channel holds now, for dashboards and tests. */
   statistics(): MemoryChannelStatistics {
     return {
       size: this.#items.length, maxsize: this.#maxsize, closed: this.#closed,

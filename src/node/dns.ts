@@ -15,12 +15,15 @@ import { brokenBy } from './os-error.js';
 import { checkHost, checkOptions } from './check.js';
 import { guardOperations } from '../operation-guard.js';
 
+/** One address `getAddrInfo` found. */
 export interface AddrInfo {
+  /** The address, as text (`127.0.0.1`, `::1`). */
   address: string;
   /** 4 or 6. */
   family: number;
 }
 
+/** Options of `getAddrInfo(host, options)`. */
 export interface GetAddrInfoOptions {
   /** 4 or 6 for one address family only; 0 (default) for both. */
   family?: 0 | 4 | 6;

@@ -38,7 +38,7 @@ const EMPTY = Buffer.alloc(0);
  * try { yield* file.write('line\n'); } finally { yield* file.close(); }
  * @throws {ResourceBroken} the file could not be opened (`code` 'ENOENT', 'EACCES', …).
  */
-export function* open(path: PathLike, flags: string = 'r', mode: number = 0o666): Operation<AsyncFile> {
+export function* open(path: string | URL, flags: string = 'r', mode: number = 0o666): Operation<AsyncFile> {
   checkPath(path);
   if (typeof flags !== 'string') throw new TypeError(`Expected \`flags\` to be an fs.open flags string like 'r' or 'w', got ${describe(flags)}`);
   const me = runningKernel('open()').current!;
@@ -62,6 +62,7 @@ export function* open(path: PathLike, flags: string = 'r', mode: number = 0o666)
 /** An open file; one operation at a time. */
 export class AsyncFile {
   readonly #fd: number;
+  /** The path the file was opened with. */
   readonly path: string;
   /** A request is running on the descriptor (possibly for a task that was cancelled). */
   #busy = false;
@@ -133,10 +134,12 @@ export class AsyncFile {
     yield checkpointTrap;
   }
 
+  /** Closes at once without waiting (for `using`); safe to call twice. */
   [Symbol.dispose](): void {
     this.#closeNow();
   }
 
+  /** Closes, and settles once Node has released the handle (for `await using` in plain async code). */
   [Symbol.asyncDispose](): Promise<void> {
     this.#closeNow();
     if (this.#released) return Promise.resolve();
@@ -211,9 +214,9 @@ export class AsyncFile {
  * const config = JSON.parse(yield* readFile('config.json', 'utf8'));
  * @throws {ResourceBroken} (`code` 'ENOENT', …).
  */
-export function readFile(path: PathLike): Operation<Uint8Array>;
-export function readFile(path: PathLike, encoding: BufferEncoding): Operation<string>;
-export function* readFile(path: PathLike, encoding?: BufferEncoding): Operation<Uint8Array | string> {
+export function readFile(path: string | URL): Operation<Uint8Array>;
+export function readFile(path: string | URL, encoding: BufferEncoding): Operation<string>;
+export function* readFile(path: string | URL, encoding?: BufferEncoding): Operation<Uint8Array | string> {
   checkPath(path);
   if (encoding !== undefined && !Buffer.isEncoding(encoding)) throw new TypeError(`Expected \`encoding\` to be a Buffer encoding like 'utf8', got ${describe(encoding)}`);
   return (yield* aborting(`readFile(${String(path)})`, (signal, done) => fs.readFile(path, { encoding: encoding ?? null, signal }, done))) as Uint8Array | string;
@@ -224,7 +227,7 @@ export function* readFile(path: PathLike, encoding?: BufferEncoding): Operation<
  * cancelled write may leave the file partly written).
  * @throws {ResourceBroken} (`code` 'ENOENT' for a missing directory, 'EACCES', …).
  */
-export function* writeFile(path: PathLike, data: Uint8Array | string): Operation<void> {
+export function* writeFile(path: string | URL, data: Uint8Array | string): Operation<void> {
   checkPath(path);
   const bytes = toBytes('data', data);
   yield* aborting(`writeFile(${String(path)})`, (signal, done) => fs.writeFile(path, bytes, { signal }, (error) => done(error, undefined)));

@@ -1,6 +1,10 @@
-// giambio/node: the Node host and I/O for giambio tasks — TCP/TLS sockets, UDP, DNS, files,
-// subprocesses, signals and main(). Everything node-specific lives under src/node/; the core
-// entry (`giambio`) stays free of node: imports. This file only re-exports.
+/**
+ * giambio/node: the Node host and I/O for giambio tasks — TCP/TLS sockets, UDP, DNS, files,
+ * subprocesses, signals and main(). Everything node-specific lives under src/node/; the core
+ * entry (`giambio`) stays free of node: imports. This file only re-exports.
+ *
+ * @module giambio/node
+ */
 export { nodeHost } from './host.js';
 export { main, mainWith, type MainOptions } from './main.js';
 export { AsyncSocket, wrapSocket } from './socket.js';

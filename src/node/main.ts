@@ -12,6 +12,7 @@ import { EventLoop } from '../loop.js';
 import type { Operation } from '../task.js';
 import { nodeHost } from './host.js';
 
+/** Options of `mainWith(options, fn, ...args)`. */
 export interface MainOptions {
   /** Signals that cancel the root (default: SIGINT and SIGTERM). */
   signals?: NodeJS.Signals[];

@@ -20,6 +20,15 @@ import type { AsyncSocket } from './socket.js';
 import { socketPair } from './tcp.js';
 import { guardOperations } from '../operation-guard.js';
 
+/** A byte channel over a loopback socket pair that giambio owns at both ends: `write(bytes)`,
+ * `read(n)` (exactly `n` bytes), `pending()` (exact, no I/O), `close()`. Make one with
+ * `NetworkChannel.open()`.
+ * @example
+ * const channel = yield* NetworkChannel.open();
+ * try {
+ *   yield* channel.write(new Uint8Array([1, 2, 3]));
+ *   const bytes = yield* channel.read(3); // Uint8Array [1, 2, 3]
+ * } finally { yield* channel.close(); } */
 export class NetworkChannel {
   readonly #writer: AsyncSocket;
   readonly #reader: AsyncSocket;
@@ -54,6 +63,7 @@ export class NetworkChannel {
     this.#reader = reader;
   }
 
+  /** `close()` was called. */
   get closed(): boolean {
     return this.#closed;
   }
@@ -138,6 +148,7 @@ export class NetworkChannel {
     }
   }
 
+  /** Closes at once without waiting (for `using`); safe to call twice. */
   [Symbol.dispose](): void {
     this.#closed = true;
     this.#writer[Symbol.dispose]();

@@ -11,7 +11,9 @@ import { ResourceBroken } from '../errors.js';
 export interface SystemErrorInfo {
   /** Node's error code: `'ECONNREFUSED'`, `'ECONNRESET'`, `'ENOENT'`, `'ERR_SSL_…'`, … */
   readonly code?: string;
+  /** Node's error number (negative libuv errno). */
   readonly errno?: number;
+  /** The system call that failed (`connect`, `open`, `spawn`, …). */
   readonly syscall?: string;
 }
 

@@ -19,6 +19,7 @@ import { brokenBy } from './os-error.js';
 import { checkOptions, toBytes } from './check.js';
 import { guardOperations } from '../operation-guard.js';
 
+/** Options of `runProcess` and `runProcessBytes`. */
 export interface RunProcessOptions {
   /** Working directory (default: this process's). */
   cwd?: string;
@@ -40,6 +41,7 @@ export interface ProcessResult<T = string> {
   signal: NodeJS.Signals | null;
   /** Standard output (UTF-8 text; bytes with `runProcessBytes`). */
   stdout: T;
+  /** Standard error (UTF-8 text; bytes with `runProcessBytes`). */
   stderr: T;
 }
 

@@ -43,7 +43,15 @@ export function openSignalReceiver(...signals: NodeJS.Signals[]): SignalReceiver
   return receiver;
 }
 
+/** Receives the signals given to `openSignalReceiver`: `yield* receiver` (or `receiver.receive()`)
+ * waits for the next one. Closed by `close()`, or when the task that opened it ends.
+ * @example
+ * const receiver = openSignalReceiver('SIGHUP');
+ * try {
+ *   for (;;) { const signal = yield* receiver; console.log('got', signal); }
+ * } finally { receiver.close(); } */
 export class SignalReceiver {
+  /** The signals it listens for. */
   readonly signals: readonly NodeJS.Signals[];
   /** Arrived, not yet received: each signal once, in arrival order. */
   readonly #pending = new Set<NodeJS.Signals>();
@@ -56,6 +64,7 @@ export class SignalReceiver {
     for (const signal of signals) process.on(signal, this.#onSignal);
   }
 
+  /** `close()` was called, or the task that opened it ended. */
   get closed(): boolean {
     return this.#closed;
   }
@@ -90,6 +99,7 @@ export class SignalReceiver {
     this.#waiter.wakeThrowWith(() => new ResourceClosed('the signal receiver was closed'));
   }
 
+  /** Closes at once without waiting (for `using`); safe to call twice. */
   [Symbol.dispose](): void {
     this.close();
   }

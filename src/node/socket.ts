@@ -32,6 +32,15 @@ const DEFAULT_RECEIVE = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
 const destroySocket = (socket: net.Socket): void => { socket.destroy(); };
 
+/** A TCP, TLS or pipe socket for tasks, from `connect`, `server.accept()`, `socketPair()` or
+ * `wrapSocket(netSocket)`. One reader and one writer at a time; every blocking method is a
+ * checkpoint and loses nothing when cancelled.
+ * @example
+ * const sock = yield* connect('127.0.0.1', 8000);
+ * try {
+ *   yield* sock.sendAll('ping\n');
+ *   const reply = yield* sock.receive(); // Uint8Array; empty at EOF
+ * } finally { yield* sock.close(); } */
 export class AsyncSocket {
   readonly #socket: net.Socket;
   /** Received chunks not yet returned; `#head` bytes of the first one were already taken. */
@@ -210,6 +219,7 @@ export class AsyncSocket {
     return new Promise((resolve) => { this.#socket.once('close', () => resolve()); });
   }
 
+  /** `AsyncSocket(host:port)`, with `, closed` once closed: for logs. */
   toString(): string {
     return `AsyncSocket(${this.remoteAddress ?? '?'}:${this.remotePort ?? '?'}${this.#closing ? ', closed' : ''})`;
   }

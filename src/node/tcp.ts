@@ -21,11 +21,13 @@ import { checkHost, checkOptions, checkPort } from './check.js';
 import { AsyncSocket } from './socket.js';
 import { guardOperations } from '../operation-guard.js';
 
+/** Options of `connect(host, port, options)`. */
 export interface ConnectOptions {
   /** Speak TLS: `true` for the defaults (verify against the system CAs), or `tls.connect` options. */
   tls?: true | tls.ConnectionOptions;
 }
 
+/** Options of `listen(port, host, options)`. */
 export interface ListenOptions {
   /** Speak TLS with these `tls.createServer` options (at least `key` and `cert`). */
   tls?: tls.TlsOptions;
@@ -35,8 +37,11 @@ export interface ListenOptions {
 
 /** Where a server listens. */
 export interface ServerAddress {
+  /** The local address (`127.0.0.1`, `::`). */
   address: string;
+  /** `'IPv4'` or `'IPv6'` (`'unix'` for a pipe). */
   family: string;
+  /** The local port (the one chosen when `listen` was given port 0). */
   port: number;
 }
 

@@ -16,6 +16,7 @@ import { brokenBy } from './os-error.js';
 import { checkHost, checkOptions, checkPort, toBytes } from './check.js';
 import { guardOperations } from '../operation-guard.js';
 
+/** Options of `openUdpSocket(options)`. */
 export interface UdpSocketOptions {
   /** 'udp4' (default) or 'udp6'. */
   type?: 'udp4' | 'udp6';
@@ -29,9 +30,13 @@ export interface UdpSocketOptions {
 
 /** One received datagram and where it came from. */
 export interface Datagram {
+  /** The payload. */
   data: Uint8Array;
+  /** The sender address. */
   address: string;
+  /** `'IPv4'` or `'IPv6'`. */
   family: string;
+  /** The sender port. */
   port: number;
 }
 
@@ -76,6 +81,14 @@ export function* openUdpSocket(options?: UdpSocketOptions): Operation<AsyncUdpSo
   return udp;
 }
 
+/** A UDP socket for tasks, from `openUdpSocket`: `sendTo(data, host, port)`, `receiveFrom()`,
+ * `close()`. Keeps at most `maxQueue` received datagrams (the oldest are dropped beyond that).
+ * @example
+ * const udp = yield* openUdpSocket({ host: '127.0.0.1' });
+ * try {
+ *   yield* udp.sendTo('ping', '127.0.0.1', peerPort);
+ *   const { data, address, port } = yield* udp.receiveFrom();
+ * } finally { yield* udp.close(); } */
 export class AsyncUdpSocket {
   readonly #socket: dgram.Socket;
   readonly #maxQueue: number;
@@ -100,7 +113,14 @@ export class AsyncUdpSocket {
   }
 
   /** The bound local address `{ address, family, port }`. */
-  get address(): { address: string; family: string; port: number } {
+  get address(): {
+    /** The local address. */
+    address: string;
+    /** `'IPv4'` or `'IPv6'`. */
+    family: string;
+    /** The local port. */
+    port: number;
+  } {
     const { address, family, port } = this.#socket.address();
     return { address, family, port };
   }
@@ -179,10 +199,12 @@ export class AsyncUdpSocket {
     yield checkpointTrap;
   }
 
+  /** Closes at once without waiting (for `using`); safe to call twice. */
   [Symbol.dispose](): void {
     this.closeNow();
   }
 
+  /** Closes, and settles once Node has released the handle (for `await using` in plain async code). */
   [Symbol.asyncDispose](): Promise<void> {
     this.closeNow();
     if (this.#released) return Promise.resolve();

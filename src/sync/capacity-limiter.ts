@@ -19,7 +19,9 @@ const abortAcquire = withdrawer();
 
 /** What `CapacityLimiter.statistics()` reports. */
 export interface CapacityLimiterStatistics {
+  /** Tokens held now. */
   borrowed: number;
+  /** Tokens in all. */
   total: number;
   /** Who holds the tokens (tasks, or what was passed to `acquireOnBehalfOf`). */
   borrowers: unknown[];
@@ -51,6 +53,7 @@ export class CapacityLimiter {
     return this.#total;
   }
 
+  /** Changes the number of tokens: raising it admits waiters at once; lowering it takes no token back. */
   set total(total: number) {
     this.#total = checkCount('total', total, 0, true);
     this.#serveWaiters();
@@ -118,6 +121,7 @@ export class CapacityLimiter {
     }
   }
 
+  /** Tokens borrowed and in all, the borrowers, and the tasks waiting. */
   statistics(): CapacityLimiterStatistics {
     return { borrowed: this.#borrowers.size, total: this.#total, borrowers: [...this.#borrowers], waiting: this.#waiters.length };
   }

@@ -24,6 +24,7 @@ import { guardOperations } from '../operation-guard.js';
 export interface ConditionStatistics {
   /** Tasks parked in `wait()` that have not been notified. */
   waiting: number;
+  /** The underlying lock's statistics. */
   lock: LockStatistics;
 }
 
@@ -60,22 +61,27 @@ export class Condition {
     return this.#lock;
   }
 
+  /** The underlying lock is held. */
   get locked(): boolean {
     return this.#lock.locked;
   }
 
+  /** Acquires the underlying lock (see `Lock.acquire`). */
   acquire(): Operation<void> {
     return this.#lock.acquire();
   }
 
+  /** Acquires the underlying lock if it is free (see `Lock.acquireNowait`). */
   acquireNowait(): void {
     this.#lock.acquireNowait();
   }
 
+  /** Releases the underlying lock (see `Lock.release`). */
   release(): void {
     this.#lock.release();
   }
 
+  /** Runs `body` holding the underlying lock (see `Lock.withLock`). */
   withLock<T>(body: () => Operation<T>): Operation<T> {
     return this.#lock.withLock(body);
   }
@@ -118,6 +124,7 @@ export class Condition {
     this.notify(Infinity);
   }
 
+  /** Waiters not yet notified, and the lock's statistics. */
   statistics(): ConditionStatistics {
     return { waiting: this.#waiters.length, lock: this.#lock.statistics() };
   }

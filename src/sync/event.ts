@@ -82,6 +82,7 @@ export class Event<T = void> {
     return PARK;
   }
 
+  /** Whether it is set, and how many tasks wait. */
   statistics(): EventStatistics {
     return { isSet: this.#set, waiting: this.#waiters.length };
   }

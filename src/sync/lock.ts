@@ -23,6 +23,7 @@ const abortNever = (): boolean => false;
 
 /** What `Lock.statistics()` reports. */
 export interface LockStatistics {
+  /** A task holds the lock. */
   locked: boolean;
   /** The task holding the lock, or null. */
   owner: Task | null;
@@ -118,6 +119,7 @@ export class Lock {
     }
   }
 
+  /** Whether it is held and by whom, the waiters, and whether it is broken. */
   statistics(): LockStatistics {
     return { locked: this.owner !== null, owner: this.owner, waiting: this.waiters.length, broken: this.#broken !== null };
   }

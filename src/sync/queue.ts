@@ -122,6 +122,7 @@ export class Queue<T> {
     return this.#take();
   }
 
+  /** Items held, the bound, and the tasks waiting to get and to put. */
   statistics(): QueueStatistics {
     return {
       size: this.#items.length, maxsize: this.#maxsize,
@@ -134,6 +135,7 @@ export class Queue<T> {
     return this.#items.toArray();
   }
 
+  /** `Queue(item, item, …)`: the items held, for logs. */
   toString(): string {
     return `Queue(${this.#items.toArray().map(String).join(', ')})`;
   }

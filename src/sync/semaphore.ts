@@ -16,6 +16,7 @@ import { guardOperations } from '../operation-guard.js';
 
 const abortAcquire = withdrawer();
 
+/** Options of `new Semaphore(initial, options)`. */
 export interface SemaphoreOptions {
   /** Upper bound for the value: a `release` above it throws (default Infinity: no bound). */
   max?: number;
@@ -23,7 +24,9 @@ export interface SemaphoreOptions {
 
 /** What `Semaphore.statistics()` reports. */
 export interface SemaphoreStatistics {
+  /** Permits available now. */
   value: number;
+  /** The largest value allowed. */
   max: number;
   /** Tasks parked in `acquire()`. */
   waiting: number;
@@ -107,6 +110,7 @@ export class Semaphore {
     }
   }
 
+  /** Permits available, the bound, and the tasks waiting. */
   statistics(): SemaphoreStatistics {
     return { value: this.#value, max: this.#max, waiting: this.#waiters.length };
   }
