@@ -33,6 +33,8 @@ export default {
   out: 'docs-site',
   readme: 'README.md',
   projectDocuments: ['docs/guide/*.md'],
+  // Helper types of public signatures that are deliberately not exported (their shape is shown inline).
+  intentionallyNotExported: ['Results', 'SettledResults'],
   excludeInternal: true,
   excludePrivate: true,
   includeVersion: true,

@@ -22,7 +22,19 @@ import { guardOperations } from './operation-guard.js';
 export type OperationFactory<T> = () => Operation<T>;
 
 /** The results of `allSettled`, one per task, in order. */
-export type Settled<T> = { status: 'fulfilled'; value: T } | { status: 'rejected'; reason: unknown };
+export type Settled<T> =
+  | {
+    /** The task returned. */
+    status: 'fulfilled';
+    /** What it returned. */
+    value: T;
+  }
+  | {
+    /** The task threw. */
+    status: 'rejected';
+    /** What it threw. */
+    reason: unknown;
+  };
 
 type Results<T extends readonly OperationFactory<unknown>[]> = { -readonly [K in keyof T]: T[K] extends OperationFactory<infer R> ? R : never };
 type SettledResults<T extends readonly OperationFactory<unknown>[]> = { -readonly [K in keyof T]: Settled<T[K] extends OperationFactory<infer R> ? R : never> };
