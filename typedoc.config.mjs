@@ -2,27 +2,42 @@
 // with the guide (docs/guide/*.md) as project documents, into docs-site/ (gitignored).
 // Validation warnings (undocumented or unexported types, broken links) are errors.
 //
-// Entries come from package.json: "./x" → src/x.ts or src/x/index.ts ("." → src/index.ts). Each
-// entry file starts with a doc comment carrying `@module giambio/x`, the name users import.
-import { existsSync, readFileSync } from 'node:fs';
+// Entries come from package.json "exports" (for conditional ones, the `node` condition), mapped to
+// their sources by rollup.config.mjs's `entries`. Each entry file starts with a doc comment carrying
+// `@module giambio/x`, the name users import.
+import { readFileSync } from 'node:fs';
+import { entries } from './rollup.config.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
-/** package.json exports → entry source files. */
-export function entryPoints() {
-  const entries = [];
-  for (const key of Object.keys(pkg.exports)) {
-    if (key === './package.json') continue;
-    const name = key === '.' ? 'index' : key.slice(2);
-    const file = [`src/${name}.ts`, `src/${name}/index.ts`].find((f) => existsSync(new URL(`./${f}`, import.meta.url)));
-    if (file === undefined) throw new Error(`typedoc.config.mjs: no source for export "${key}" (looked for src/${name}.ts and src/${name}/index.ts)`);
-    const module = key === '.' ? pkg.name : `${pkg.name}/${name}`;
-    if (!readFileSync(new URL(`./${file}`, import.meta.url), 'utf8').includes(`@module ${module}`)) {
-      throw new Error(`typedoc.config.mjs: ${file} must start with a doc comment that says \`@module ${module}\``);
+/** The built file an export resolves to (the `node` condition first, then `import`, then `default`). */
+function builtFile(target) {
+  if (typeof target === 'string') return target;
+  for (const condition of ['node', 'import', 'default']) {
+    if (target[condition] !== undefined) {
+      const file = builtFile(target[condition]);
+      if (file !== null) return file;
     }
-    entries.push(file);
   }
-  return entries;
+  return null;
+}
+
+/** package.json exports → entry source files, through rollup.config.mjs's `entries` (dist name → source). */
+export function entryPoints() {
+  const result = [];
+  for (const [key, target] of Object.entries(pkg.exports)) {
+    if (key === './package.json') continue;
+    const file = builtFile(target);
+    const name = /^\.\/dist\/([^/]+)\.(?:mjs|cjs|js)$/.exec(file ?? '')?.[1];
+    const source = name === undefined ? undefined : entries[name];
+    if (source === undefined) throw new Error(`typedoc.config.mjs: no rollup entry for export "${key}" (${file})`);
+    const module = key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`;
+    if (!readFileSync(new URL(`./${source}`, import.meta.url), 'utf8').includes(`@module ${module}`)) {
+      throw new Error(`typedoc.config.mjs: ${source} must start with a doc comment that says \`@module ${module}\``);
+    }
+    result.push(source);
+  }
+  return result;
 }
 
 /** @type {Partial<import('typedoc').TypeDocOptions>} */

@@ -1,6 +1,8 @@
 /**
  * giambio/worker for Node (the `node` export condition): pools of `worker_threads` workers. Same
  * API and types as the Web entry (`web.ts`); only the backend and the worker's port differ.
+ *
+ * @module giambio/worker
  */
 import { availableParallelism } from 'node:os';
 import { Worker, parentPort } from 'node:worker_threads';
@@ -64,6 +66,7 @@ const entry = createEntry(nodeBackend, nodePort);
  *   });
  * });
  * @throws {TypeError} / {RangeError} for bad options; the body's own error.
+ * @function
  */
 export const withWorkers: typeof entry.withWorkers = entry.withWorkers;
 
@@ -74,6 +77,7 @@ export const withWorkers: typeof entry.withWorkers = entry.withWorkers;
  * import { runInWorker } from 'giambio/worker';
  * const n = await run(function* () { return yield* runInWorker(new URL('./work.js', import.meta.url), 'fib', 30); });
  * @throws the same errors as `workers.call`.
+ * @function
  */
 export const runInWorker: typeof entry.runInWorker = entry.runInWorker;
 
@@ -89,6 +93,7 @@ export const runInWorker: typeof entry.runInWorker = entry.runInWorker;
  * export function* slowly(ms) { yield* sleep(ms); return 'done'; }
  * expose({ fib, slowly });
  * @throws {GiambioError} outside a worker, or when called twice.
+ * @function
  */
 export const expose: typeof entry.expose = entry.expose;
 

@@ -53,6 +53,7 @@ export type WorkerResult<M, K extends keyof M> =
  * const work: WorkerModule<typeof import('./work.js')> = workerModule(new URL('./work.js', import.meta.url));
  */
 export interface WorkerModule<M> {
+  /** The worker module: a URL (`new URL('./work.js', import.meta.url)`), or a path in Node. */
   readonly url: string | URL;
   /** Type-level only: never set. */
   readonly __exports?: M;
@@ -64,9 +65,13 @@ export interface WorkerModule<M> {
  * yield* withWorkers(url, { resourceLimits: { maxOldGenerationSizeMb: 64 } }, body);
  */
 export interface WorkerResourceLimits {
+  /** Most MB of the main heap (V8 old generation) before the worker is terminated. */
   maxOldGenerationSizeMb?: number;
+  /** Most MB of the heap for newly created objects. */
   maxYoungGenerationSizeMb?: number;
+  /** MB reserved for generated code. */
   codeRangeSizeMb?: number;
+  /** The thread's stack size in MB (Node's default: 4). */
   stackSizeMb?: number;
 }
 
