@@ -91,7 +91,6 @@ declare class NetworkChannel {
     [Symbol.dispose](): void;
 }
 type Operation<T> = Generator<unknown, T, unknown>;
-type PathLike = string | URL;
 interface ProcessResult<T = string> {
     code: number | null;
     signal: NodeJS.Signals | null;
@@ -143,11 +142,11 @@ declare function getAddrInfo(host: string, options?: GetAddrInfoOptions): Operat
 declare function listen(port: number, host?: string, options?: ListenOptions): Operation<AsyncServer>;
 declare function main<T, A extends unknown[]>(fn: (...args: A) => Operation<T>, ...args: A): Promise<T | undefined>;
 declare function mainWith<T, A extends unknown[]>(options: MainOptions, fn: (...args: A) => Operation<T>, ...args: A): Promise<T | undefined>;
-declare function open(path: PathLike, flags?: string, mode?: number): Operation<AsyncFile>;
+declare function open(path: string | URL, flags?: string, mode?: number): Operation<AsyncFile>;
 declare function openSignalReceiver(...signals: NodeJS.Signals[]): SignalReceiver;
 declare function openUdpSocket(options?: UdpSocketOptions): Operation<AsyncUdpSocket>;
-declare function readFile(path: PathLike): Operation<Uint8Array>;
-declare function readFile(path: PathLike, encoding: BufferEncoding): Operation<string>;
+declare function readFile(path: string | URL): Operation<Uint8Array>;
+declare function readFile(path: string | URL, encoding: BufferEncoding): Operation<string>;
 declare function runProcess(cmd: string, args?: readonly string[], options?: RunProcessOptions): Operation<ProcessResult<string>>;
 declare function runProcessBytes(cmd: string, args?: readonly string[], options?: RunProcessOptions): Operation<ProcessResult<Uint8Array>>;
 declare function serveTcp(status: TaskStatus<ServerAddress>, port: number, handler: (socket: AsyncSocket) => Operation<unknown>, options?: ServeTcpOptions): Operation<void>;
@@ -156,6 +155,6 @@ declare function socketPair(): Operation<[
     AsyncSocket
 ]>;
 declare function wrapSocket(socket: net.Socket): AsyncSocket;
-declare function writeFile(path: PathLike, data: Uint8Array | string): Operation<void>;
+declare function writeFile(path: string | URL, data: Uint8Array | string): Operation<void>;
 export type { AddrInfo, ConnectOptions, Datagram, GetAddrInfoOptions, ListenOptions, MainOptions, ProcessResult, RunProcessOptions, ServeTcpOptions, ServerAddress, SystemErrorInfo, UdpSocketOptions };
 export { AsyncFile, AsyncServer, AsyncSocket, AsyncUdpSocket, NetworkChannel, SignalReceiver, connect, errorCode, getAddrInfo, listen, main, mainWith, nodeHost, open, openSignalReceiver, openUdpSocket, readFile, runProcess, runProcessBytes, serveTcp, socketPair, wrapSocket, writeFile };
