@@ -182,6 +182,19 @@ interface MemoryChannelStatistics {
 }
 type Operation<T> = Generator<unknown, T, unknown>;
 type OperationFactory<T> = () => Operation<T>;
+declare class Portal {
+    #private;
+    get closed(): boolean;
+    run<T, A extends unknown[]>(fn: (...args: A) => Operation<T>, ...args: A): Promise<T>;
+    runWith<T, A extends unknown[]>(options: PortalRunOptions, fn: (...args: A) => Operation<T>, ...args: A): Promise<T>;
+    closeNow(): void;
+    close(): Operation<void>;
+    [Symbol.dispose](): void;
+}
+interface PortalRunOptions {
+    signal?: AbortSignal;
+    name?: string;
+}
 type Provide<T> = (value: T) => Operation<void>;
 declare class Queue<T> {
     #private;
@@ -321,6 +334,7 @@ declare global {
     }
 }
 declare function map<T, R>(items: Iterable<T>, fn: (item: T, index: number) => Operation<R>, options?: MapOptions): Operation<R[]>;
+declare function openPortal(): Operation<Portal>;
 declare function race<T>(fns: Iterable<OperationFactory<T>>): Operation<T>;
 declare function race<const T extends readonly OperationFactory<unknown>[]>(fns: T): Operation<Results<T>[number]>;
 declare function resource<T>(body: (provide: Provide<T>) => Operation<void>): Operation<T>;
@@ -333,5 +347,5 @@ declare function sleepUntil(deadline: number): Operation<void>;
 declare function until<T>(promise: PromiseLike<T>): Operation<T>;
 declare function useAbortSignal(): Operation<AbortSignal>;
 declare function withTimeout<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T | undefined>;
-export type { CapacityLimiterStatistics, Clock, ConditionStatistics, Debugger, EventLoopOptions, EventStatistics, Host, LockStatistics, LoopStatistics, MapOptions, MemoryChannelStatistics, Operation, OperationFactory, Provide, QueueStatistics, RetryOptions, ScopeNode, SemaphoreOptions, SemaphoreStatistics, Settled, SpawnOptions, Task, TaskNode, TaskState, TaskStatus };
-export { CancelledError, CapacityLimiter, Condition, Context, DeadlockError, EndOfChannel, ErrorStack, Event, EventLoop, GiambioError, InternalError, Lock, MemoryChannel, Queue, ResourceBroken, ResourceBusy, ResourceClosed, STATUS_IGNORED, Semaphore, TaskCancelledError, TaskPool, TooSlowError, WouldBlock, all, allSettled, call, checkpoint, clock, createContext, createPool, currentEffectiveDeadline, currentTask, formatTaskTree, map, race, resource, retry, run, shield, skipAfter, sleep, sleepUntil, until, useAbortSignal, withTimeout };
+export type { CapacityLimiterStatistics, Clock, ConditionStatistics, Debugger, EventLoopOptions, EventStatistics, Host, LockStatistics, LoopStatistics, MapOptions, MemoryChannelStatistics, Operation, OperationFactory, PortalRunOptions, Provide, QueueStatistics, RetryOptions, ScopeNode, SemaphoreOptions, SemaphoreStatistics, Settled, SpawnOptions, Task, TaskNode, TaskState, TaskStatus };
+export { CancelledError, CapacityLimiter, Condition, Context, DeadlockError, EndOfChannel, ErrorStack, Event, EventLoop, GiambioError, InternalError, Lock, MemoryChannel, Portal, Queue, ResourceBroken, ResourceBusy, ResourceClosed, STATUS_IGNORED, Semaphore, TaskCancelledError, TaskPool, TooSlowError, WouldBlock, all, allSettled, call, checkpoint, clock, createContext, createPool, currentEffectiveDeadline, currentTask, formatTaskTree, map, openPortal, race, resource, retry, run, shield, skipAfter, sleep, sleepUntil, until, useAbortSignal, withTimeout };

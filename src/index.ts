@@ -17,6 +17,7 @@ export { resource, type Provide } from './resource.js';
 export { createContext, Context } from './context.js';
 export { all, race, allSettled, map, type OperationFactory, type Settled, type MapOptions } from './combinators.js';
 export { retry, type RetryOptions } from './retry.js';
+export { openPortal, Portal, type PortalRunOptions } from './portal.js';
 export {
   GiambioError, CancelledError, TaskCancelledError, TooSlowError, ResourceClosed, ResourceBusy,
   ResourceBroken, EndOfChannel, WouldBlock, InternalError, ErrorStack, DeadlockError,
