@@ -202,6 +202,7 @@ async function worker() {
   while (next < runnable.length) {
     const b = runnable[next++];
     const r = await runBlock(b);
+    b.ms = r.ms;
     if (r.code === 0) { passed++; continue; }
     const why = r.timedOut ? `did not end within ${timeoutMs} ms` : `exited with ${r.signal ?? `code ${r.code}`}`;
     failures.push(`${b.file}:${b.line}: ${b.lang} block ${why}\n${indent(mapBack(r.out.trimEnd()))}`);
@@ -214,6 +215,8 @@ if (tsc !== null && tsc.code !== 0) {
   failures.push(`type check of the ts blocks (tsc --strict) failed:\n${indent(mapBack(tsc.out.trimEnd()))}`);
 }
 
+const slowest = runnable.filter((b) => b.ms !== undefined).sort((x, y) => y.ms - x.ms).slice(0, 3);
+console.log(`slowest: ${slowest.map((b) => `${b.file}:${b.line} ${(b.ms / 1000).toFixed(1)} s`).join(', ')}`);
 const skipped = blocks.filter((b) => b.mode !== 'run');
 for (const b of skipped) console.log(`${b.mode.padEnd(6)} ${b.file}:${b.line} — ${b.skip}`);
 console.log(`doc-test: ${blocks.length} blocks in ${files.length} files (${tsBlocks.length} ts type-checked${typecheck ? '' : ': NOT, --no-typecheck'}); `
