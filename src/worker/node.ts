@@ -3,6 +3,8 @@
  * API and types as the Web entry (`web.ts`); only the backend and the worker's port differ.
  *
  * @module giambio/worker
+ *
+ * @module giambio/worker
  */
 import { availableParallelism } from 'node:os';
 import { Worker, parentPort } from 'node:worker_threads';

@@ -1,6 +1,8 @@
 /**
  * giambio/worker for browsers, Deno and Bun: pools of module Web Workers. Same
  * API and types as the Node entry (`node.ts`); only the backend and the worker's port differ.
+ *
+ * @module giambio/worker
  */
 import type { WorkerBackend, WorkerEvents, WorkerHandle } from './backend.js';
 import { createEntry } from './entry.js';
