@@ -4,14 +4,15 @@
  * events, frames) is a `waitForHost` with a start function that registers the callback and
  * returns how to undo it. (giambio/node keeps a reusable `HostWait` per socket instead.)
  *
- * Invariant: while the task is parked here, it counts once in `kernel.hostWaits` (so a virtual
- * clock never jumps past real I/O); the count is dropped exactly once, on wake or on abort.
+ * While the task is parked here the kernel counts it in `hostWaits` (the park is a `parkOnHost`), so
+ * a virtual clock never jumps past real I/O.
  * @internal
  */
 import { runningKernel } from './run-context.js';
-import { parkWith, scheduleTrap } from './trap.js';
+import { parkOnHost, scheduleTrap } from './trap.js';
 import type { Operation, TaskImpl } from './task.js';
 import { guardOperations } from './operation-guard.js';
+import { throwIfCancelled } from './cancel-point.js';
 
 /** Ends a host wait. Only the first call of either takes effect; later calls are ignored. */
 export interface HostSettle<T> {
@@ -26,7 +27,7 @@ export interface HostSettle<T> {
 export type HostStart<T> = (settle: HostSettle<T>, task: TaskImpl) => () => void;
 
 const WAITING = 0;   // started, not settled, task not parked yet
-const PARKED = 1;    // task parked, counted in hostWaits
+const PARKED = 1;    // task parked (the kernel counts it in hostWaits)
 const SETTLED = 2;   // the callback came (or the wait was aborted): later calls are ignored
 
 /**
@@ -38,8 +39,7 @@ const SETTLED = 2;   // the callback came (or the wait was aborted): later calls
 export function* waitForHost<T>(what: string, reason: string, start: HostStart<T>): Operation<T> {
   const kernel = runningKernel(what);
   const me = kernel.current!;
-  const cancelledBy = me.scope.cancelledBy;
-  if (cancelledBy !== null) throw cancelledBy.cancelError;
+  throwIfCancelled(me);
   let state = WAITING;
   let ok = true;
   let early: unknown;
@@ -48,7 +48,6 @@ export function* waitForHost<T>(what: string, reason: string, start: HostStart<T
     const wasParked = state === PARKED;
     state = SETTLED;
     if (!wasParked) { ok = success; early = value; return; }
-    kernel.hostWaits--;
     if (kernel.failure !== null) return; // the loop died meanwhile: nobody to wake
     if (success) kernel.wake(me, value); else kernel.wakeThrow(me, value);
   };
@@ -60,15 +59,13 @@ export function* waitForHost<T>(what: string, reason: string, start: HostStart<T
     return early as T;
   }
   state = PARKED;
-  kernel.hostWaits++;
   const abort = (): boolean => {
     if (state !== PARKED) return false;
     state = SETTLED;
-    kernel.hostWaits--;
     undo();
     return true;
   };
-  return (yield parkWith(abort, reason)) as T;
+  return (yield parkOnHost(abort, reason)) as T;
 }
 
 // Awaiting any operation these make rejects (operation-guard.ts).

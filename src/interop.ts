@@ -16,10 +16,11 @@ import { describe } from './describe.js';
 import { ResourceClosed, newCancelledError } from './errors.js';
 import { runningKernel } from './run-context.js';
 import { waitForHost } from './host-wait.js';
-import { throwIfCancelled } from './sync/waiting.js';
+
 import type { CancelScope } from './scope.js';
 import type { Operation } from './task.js';
 import { guardOperations } from './operation-guard.js';
+import { throwIfCancelled, cancelErrorOf } from './cancel-point.js';
 
 const ignore = (): void => { /* a late outcome nobody waits for */ };
 
@@ -37,7 +38,7 @@ function waitFor<T>(promise: PromiseLike<T>, controller: AbortController | null,
       settle.reject(error); // a thenable whose then() throws
     }
     // The abort reason is the CancelledError the task itself receives (its message says why).
-    return () => controller?.abort(me.scope.cancelledBy?.cancelError ?? newCancelledError(`${what} was cancelled`));
+    return () => controller?.abort(cancelErrorOf(me, `${what} was cancelled`));
   });
 }
 

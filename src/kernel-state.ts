@@ -14,7 +14,7 @@ import { OK, STATE_PARKED } from './core-constants.js';
 import type { InternalError } from './errors.js';
 import { CancelScope } from './scope.js';
 import type { TaskImpl } from './task.js';
-import { RESUME_NEXT, RESUME_THROW, RESUME_RETURN, LIVE } from './task-outcome.js';
+import { RESUME_NEXT, RESUME_THROW, RESUME_RETURN, LIVE, type ResumeMode } from './task-outcome.js';
 import type { TaskPool } from './pool.js';
 import { WaitQueue } from './wait-queue.js';
 import type { Clock } from './clock.js';
@@ -41,7 +41,11 @@ export abstract class KernelState {
   root: TaskImpl | null = null;
   /** Tasks parked in waitAllTasksBlocked(). */
   readonly blockedWaiters = new WaitQueue();
-  /** Parked tasks waiting on the host (promises, sockets, …): the clock must not jump past them. */
+  /**
+   * Parked tasks waiting on the host (promises, sockets, …): the clock must not jump past them.
+   * Invariant: equals the number of parked tasks whose abort has `host` set (parkOnHost); kept here
+   * only, at the park (Kernel.dispatch), the wake (resumeParked) and killAll.
+   */
   hostWaits = 0;
   /** Tasks resumed so far. */
   steps = 0;
@@ -86,11 +90,12 @@ export abstract class KernelState {
     this.resumeParked(task, RESUME_THROW, error);
   }
 
-  private resumeParked(task: TaskImpl, mode: number, value: unknown): void {
+  private resumeParked(task: TaskImpl, mode: ResumeMode, value: unknown): void {
     if (task.abort === null || task.outcome !== LIVE) {
       throw this.core.fail(new Error(`wake of task ${task.name} that is not parked`));
     }
     this.check(this.core.taskWake(task.id));
+    if (task.abort.host === true) this.hostWaits--;
     task.abort = null;
     task.mode = mode; // resumeMode and resumeValue, without the accessors (hot: every wake)
     task.value = value;
@@ -131,6 +136,7 @@ export abstract class KernelState {
         task.abort(task);
         task.waitList?.remove(task); // even where the wait refused to be abandoned
         this.check(this.core.taskWake(task.id));
+        if (task.abort.host === true) this.hostWaits--;
         task.abort = null;
       }
       task.resumeMode = RESUME_RETURN;

@@ -10,7 +10,7 @@
  * @internal
  */
 import { slotOfHandle } from './core-constants.js';
-import { CancelledError } from './errors.js';
+import { CancelledError, InternalError } from './errors.js';
 import { describe } from './describe.js';
 import { addTaskTrace } from './task-trace.js';
 import { isGenerator } from './spawnable.js';
@@ -18,7 +18,7 @@ import { CancelScope } from './scope.js';
 import { enterKernel } from './run-context.js';
 import { KernelState } from './kernel-state.js';
 import { TaskImpl, type Operation } from './task.js';
-import { RESUME_NEXT, RESUME_THROW, RESUME_START, LIVE, FINISHED, FAILED, CANCELLED } from './task-outcome.js';
+import { RESUME_NEXT, RESUME_THROW, RESUME_START, LIVE, FINISHED, FAILED, CANCELLED, type EndedOutcome } from './task-outcome.js';
 import type { TaskPool } from './pool.js';
 import { Trap, TRAP_CHECKPOINT, TRAP_SCHEDULE, TRAP_SLEEP, TRAP_PARK, sleepTrap, parkTrap, type AbortFn } from './trap.js';
 import type { Debugger } from './debugger.js';
@@ -28,6 +28,11 @@ export type { KernelOptions } from './kernel-state.js';
 /** A sleeping task is withdrawn by waking it: the core disarms its timer then. */
 const abortSleep: AbortFn = () => true;
 abortSleep.reason = 'sleep';
+
+/** The end of the trap table: every TrapKind has a case above, so `kind` is `never` here. */
+function unhandledTrap(kind: never): never {
+  throw new InternalError(`trap kind ${String(kind)} has no handler`);
+}
 
 export class Kernel extends KernelState {
 
@@ -161,9 +166,12 @@ export class Kernel extends KernelState {
         const by = task.scope.cancelledBy;
         if (by !== null && abort(task)) return this.throwAtTrap(task, by.cancelError);
         task.abort = abort;
+        if (abort.host === true) this.hostWaits++;
         this.check(this.core.taskPark(task.slot));
         return;
       }
+      default:
+        return unhandledTrap(value.kind);
     }
   }
 
@@ -191,7 +199,7 @@ export class Kernel extends KernelState {
     this.check(this.core.taskYield(task.slot));
   }
 
-  private ended(task: TaskImpl, outcome: number, value: unknown): void {
+  private ended(task: TaskImpl, outcome: EndedOutcome, value: unknown): void {
     // A task with resources of its own does not end yet: it tears them down first (resource.ts).
     const extra = task.extra;
     if (extra !== null && extra.resources !== null && extra.resources.mustLinger()) {

@@ -16,3 +16,10 @@ export const LIVE = 0;
 export const FINISHED = 1;
 export const FAILED = 2;
 export const CANCELLED = 3;
+
+/** How the next resume enters the generator (closed: a switch over it is checked exhaustive). */
+export type ResumeMode = typeof RESUME_NEXT | typeof RESUME_THROW | typeof RESUME_RETURN | typeof RESUME_START;
+/** How a task ended. */
+export type EndedOutcome = typeof FINISHED | typeof FAILED | typeof CANCELLED;
+/** A task's outcome: alive, or how it ended. */
+export type Outcome = typeof LIVE | EndedOutcome;

@@ -12,7 +12,7 @@ import type { ResourceSet } from './resource.js';
 import type { ContextValues } from './context.js';
 import { STATE_READY, STATE_RUNNING, STATE_PARKED, SLOT_LIMIT } from './core-constants.js';
 import { joinTask, taskPromise } from './join.js';
-import { RESUME_START, LIVE, FINISHED, FAILED, CANCELLED } from './task-outcome.js';
+import { RESUME_START, LIVE, FINISHED, FAILED, CANCELLED, type EndedOutcome, type Outcome, type ResumeMode } from './task-outcome.js';
 import type { Operation, Task, TaskState } from './types.js';
 
 /** Re-exported for the modules that import them from here; their home is types.ts. */
@@ -86,10 +86,10 @@ export class TaskImpl<T = unknown> implements Task<T> {
     for (let s: CancelScope | null = this.scope; s !== null; s = s.parent) if (s.owner !== this) return s.pool;
     return null;
   }
-  get outcome(): number { return this.mode >= ENDED_BASE ? this.mode - ENDED_BASE : LIVE; }
-  set outcome(outcome: number) { this.mode = ENDED_BASE + outcome; }
-  get resumeMode(): number { return this.mode; }
-  set resumeMode(mode: number) { this.mode = mode; }
+  get outcome(): Outcome { return this.mode >= ENDED_BASE ? (this.mode - ENDED_BASE) as EndedOutcome : LIVE; }
+  set outcome(outcome: EndedOutcome) { this.mode = ENDED_BASE + outcome; }
+  get resumeMode(): ResumeMode { return this.mode as ResumeMode; }
+  set resumeMode(mode: ResumeMode) { this.mode = mode; }
   get resumeValue(): unknown { return this.value; }
   set resumeValue(value: unknown) { this.value = value; }
   /** What a parked task brings or receives through its wait (a put's item, a handed-over value). */

@@ -15,12 +15,24 @@ import type { TaskImpl } from './task.js';
 export type AbortFn = ((task: TaskImpl) => boolean) & {
   /** What a task parked with this abort waits on (set by parkWith): for dumps and deadlock reports. */
   reason?: string;
+  /**
+   * The wait is on the host (a callback, I/O): set by `parkOnHost`. The kernel counts such a parked
+   * task in `hostWaits` from the park to its wake or withdrawal, so a virtual clock never jumps past
+   * I/O in flight; nothing else keeps that count.
+   */
+  host?: boolean;
 };
 
 export const TRAP_CHECKPOINT = 0; // cancel point + schedule point
 export const TRAP_SCHEDULE = 1;   // schedule point only (after an operation that already happened)
 export const TRAP_SLEEP = 2;      // park until `clock() + ms`
 export const TRAP_PARK = 3;       // park until woken; `abort` undoes the park
+
+/**
+ * The closed set of trap kinds. `Kernel.dispatch` switches over it and ends in an exhaustiveness
+ * check, so a kind added here without a handler there does not compile.
+ */
+export type TrapKind = typeof TRAP_CHECKPOINT | typeof TRAP_SCHEDULE | typeof TRAP_SLEEP | typeof TRAP_PARK;
 
 export class Trap {
   /** Milliseconds, for TRAP_SLEEP. */
@@ -29,7 +41,7 @@ export class Trap {
   abort: AbortFn | null = null;
   /** The iterator result that yields this trap (frozen, shared by every operation that yields it). */
   readonly yielded: IteratorYieldResult<Trap>;
-  constructor(readonly kind: number) {
+  constructor(readonly kind: TrapKind) {
     this.yielded = Object.freeze({ value: this, done: false as const });
   }
 }
@@ -38,6 +50,15 @@ export const checkpointTrap = new Trap(TRAP_CHECKPOINT);
 export const scheduleTrap = new Trap(TRAP_SCHEDULE);
 export const sleepTrap = new Trap(TRAP_SLEEP);
 export const parkTrap = new Trap(TRAP_PARK);
+
+/**
+ * Like `parkWith`, for a wait that a host callback ends (a Promise, a socket, a DOM event): the
+ * kernel counts the task in `hostWaits` while it is parked. The caller yields the result at once.
+ */
+export function parkOnHost(abort: AbortFn, reason: string): Trap {
+  if (abort.host !== true) abort.host = true;
+  return parkWith(abort, reason);
+}
 
 /** Fills the park trap; the caller yields the result at once. */
 export function parkWith(abort: AbortFn, reason: string): Trap {

@@ -34,12 +34,38 @@ export async function runChecked<T>(main: () => Operation<T>, options: EventLoop
   }
 }
 
-/** Like runChecked, but resolves with the rejection reason (and fails if it resolved). */
-export async function runCheckedRejects(main: () => Operation<unknown>, options: EventLoopOptions = {}): Promise<unknown> {
+/**
+ * The rejection helper every suite uses: resolves with the reason `promise` rejects with, and fails
+ * the test (rejects) if it resolves instead.
+ */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    (value) => { throw new Error(`expected a rejection, but it resolved with ${String(value)}`); },
+    (error: unknown) => error,
+  );
+}
+
+/** What `fn()` throws; fails the test if it returns. */
+export function thrownBy(fn: () => unknown): unknown {
   try {
-    await runChecked(main, options);
+    fn();
   } catch (error) {
     return error;
   }
-  throw new Error('expected the run to reject');
+  throw new Error('expected the call to throw');
+}
+
+/** Inside a task: what `op` raises (returned, not rethrown); fails the test if it completes. */
+export function* raisedBy(op: Operation<unknown>): Operation<unknown> {
+  try {
+    yield* op;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the operation to raise');
+}
+
+/** Like runChecked, but resolves with the rejection reason (and fails if it resolved). */
+export function runCheckedRejects(main: () => Operation<unknown>, options: EventLoopOptions = {}): Promise<unknown> {
+  return rejectionOf(runChecked(main, options));
 }

@@ -7,13 +7,14 @@
  * opened it ends — however it ends — so a cancelled scope never leaves a listener behind.
  */
 import { describe } from '../describe.js';
-import { EndOfChannel, newCancelledError } from '../errors.js';
+import { EndOfChannel } from '../errors.js';
 import { runningKernel } from '../run-context.js';
 import type { Operation, TaskImpl } from '../task.js';
-import { parkWith, scheduleTrap } from '../trap.js';
+import { scheduleTrap, parkOnHost } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { waitForHost } from '../host-wait.js';
 import { guardOperations } from '../operation-guard.js';
+import { throwIfCancelled } from '../cancel-point.js';
 
 /** Options of `once` and `on`. */
 export interface EventOptions {
@@ -87,7 +88,7 @@ class Stream<E extends Event> implements EventStream<E> {
   readonly #owner: TaskImpl;
   /** Events that came while no task was waiting. */
   readonly #buffer: E[] = [];
-  /** Tasks parked in next(), oldest first; each counts in its kernel's hostWaits. */
+  /** Tasks parked in next(), oldest first (parked on the host: the kernel counts them). */
   readonly #waiters = new WaitQueue();
   #closed = false;
 
@@ -104,20 +105,17 @@ class Stream<E extends Event> implements EventStream<E> {
     if (this.#preventDefault) event.preventDefault();
     const waiter = this.#waiters.shift();
     if (waiter === null) { this.#buffer.push(event as E); return; }
-    waiter.kernel.hostWaits--;
     if (waiter.kernel.failure === null) waiter.kernel.wake(waiter, event);
   };
 
   readonly #abortNext = (task: TaskImpl): boolean => {
-    if (!this.#waiters.remove(task)) return false;
-    task.kernel.hostWaits--;
-    return true;
+    return this.#waiters.remove(task);
   };
 
   *next(): Operation<E> {
     const kernel = runningKernel('EventStream.next()');
     const me = kernel.current!;
-    if (me.scope.effectivelyCancelled) throw newCancelledError();
+    throwIfCancelled(me);
     if (this.#buffer.length > 0) {
       const event = this.#buffer.shift()!;
       yield scheduleTrap;
@@ -125,8 +123,7 @@ class Stream<E extends Event> implements EventStream<E> {
     }
     if (this.#closed) throw new EndOfChannel(`the ${this.#type} event stream is closed`);
     this.#waiters.push(me);
-    kernel.hostWaits++;
-    return (yield parkWith(this.#abortNext, `event ${this.#type}`)) as E;
+    return (yield parkOnHost(this.#abortNext, `event ${this.#type}`)) as E;
   }
 
   get buffered(): number {
@@ -143,7 +140,6 @@ class Stream<E extends Event> implements EventStream<E> {
     this.#target.removeEventListener(this.#type, this.#listener, this.#capture);
     openedBy.get(this.#owner)?.delete(this as unknown as Stream<Event>);
     for (let t = this.#waiters.shift(); t !== null; t = this.#waiters.shift()) {
-      t.kernel.hostWaits--;
       if (t.kernel.failure === null) t.kernel.wakeThrow(t, new EndOfChannel(`the ${this.#type} event stream was closed`));
     }
   }

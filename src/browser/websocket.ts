@@ -9,13 +9,14 @@
  * has no drain event, so `send` does not wait; watch `bufferedAmount` to pace a fast producer.
  */
 import { describe } from '../describe.js';
-import { EndOfChannel, ResourceBroken, ResourceClosed, newCancelledError } from '../errors.js';
+import { EndOfChannel, ResourceBroken, ResourceClosed } from '../errors.js';
 import { runningKernel } from '../run-context.js';
 import type { Operation, TaskImpl } from '../task.js';
-import { parkWith, scheduleTrap } from '../trap.js';
+import { scheduleTrap, parkOnHost } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { waitForHost } from '../host-wait.js';
 import { guardOperations } from '../operation-guard.js';
+import { throwIfCancelled } from '../cancel-point.js';
 
 /** What a WebSocket delivers: text, or bytes (an ArrayBuffer, or a Blob with binaryType 'blob'). */
 export type WebSocketMessage = string | ArrayBuffer | Blob;
@@ -51,7 +52,7 @@ export class WebSocketConnection {
   readonly #socket: WebSocket;
   /** Messages received and not yet taken, oldest first. */
   readonly #buffer: WebSocketMessage[] = [];
-  /** Tasks parked in receive(), oldest first; each counts in its kernel's hostWaits. */
+  /** Tasks parked in receive(), oldest first (parked on the host: the kernel counts them). */
   readonly #receivers = new WaitQueue();
   #state = OPEN;
   #closeInfo: CloseInfo | null = null;
@@ -69,7 +70,6 @@ export class WebSocketConnection {
   readonly #onMessage = (event: MessageEvent): void => {
     const receiver = this.#receivers.shift();
     if (receiver === null) { this.#buffer.push(event.data as WebSocketMessage); return; }
-    receiver.kernel.hostWaits--;
     if (receiver.kernel.failure === null) receiver.kernel.wake(receiver, event.data);
   };
 
@@ -90,9 +90,7 @@ export class WebSocketConnection {
   };
 
   readonly #abortReceive = (task: TaskImpl): boolean => {
-    if (!this.#receivers.remove(task)) return false;
-    task.kernel.hostWaits--;
-    return true;
+    return this.#receivers.remove(task);
   };
 
   /** The error a receive or send meets now, or null while the connection is usable. */
@@ -109,7 +107,6 @@ export class WebSocketConnection {
 
   #wakeReceivers(): void {
     for (let t = this.#receivers.shift(); t !== null; t = this.#receivers.shift()) {
-      t.kernel.hostWaits--;
       if (t.kernel.failure === null) t.kernel.wakeThrow(t, this.#ended());
     }
   }
@@ -124,7 +121,7 @@ export class WebSocketConnection {
   *receive(): Operation<WebSocketMessage> {
     const kernel = runningKernel('WebSocketConnection.receive()');
     const me = kernel.current!;
-    if (me.scope.effectivelyCancelled) throw newCancelledError();
+    throwIfCancelled(me);
     if (this.#buffer.length > 0 && this.#state !== CLOSED_HERE) {
       const message = this.#buffer.shift()!;
       yield scheduleTrap;
@@ -133,8 +130,7 @@ export class WebSocketConnection {
     const ended = this.#ended();
     if (ended !== null) throw ended;
     this.#receivers.push(me);
-    kernel.hostWaits++;
-    return (yield parkWith(this.#abortReceive, 'WebSocket message')) as WebSocketMessage;
+    return (yield parkOnHost(this.#abortReceive, 'WebSocket message')) as WebSocketMessage;
   }
 
   /**
@@ -144,7 +140,7 @@ export class WebSocketConnection {
    */
   *send(data: string | ArrayBufferLike | Blob | ArrayBufferView): Operation<void> {
     const me = runningKernel('WebSocketConnection.send()').current!;
-    if (me.scope.effectivelyCancelled) throw newCancelledError();
+    throwIfCancelled(me);
     const ended = this.#ended() ?? (this.#socket.readyState !== 1 ? new ResourceBroken('the WebSocket is not open') : null);
     if (ended !== null) throw ended instanceof EndOfChannel ? new ResourceBroken(ended.message) : ended;
     this.#socket.send(data as string);
@@ -164,7 +160,7 @@ export class WebSocketConnection {
       this.#wakeReceivers();
     }
     // The close has started either way; a cancelled task only skips waiting for the handshake.
-    if (me.scope.effectivelyCancelled) throw newCancelledError();
+    throwIfCancelled(me);
     if (this.#closeInfo !== null) {
       yield scheduleTrap;
       return;

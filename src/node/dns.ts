@@ -7,13 +7,14 @@
  */
 import * as dns from 'node:dns';
 import { runningKernel } from '../run-context.js';
-import { newCancelledError } from '../errors.js';
+
 import type { Operation } from '../task.js';
 import { describe } from '../describe.js';
 import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
 import { checkHost, checkOptions } from './check.js';
 import { guardOperations } from '../operation-guard.js';
+import { throwIfCancelled } from '../cancel-point.js';
 
 /** One address `getAddrInfo` found. */
 export interface AddrInfo {
@@ -41,7 +42,7 @@ export function* getAddrInfo(host: string, options?: GetAddrInfoOptions): Operat
   const { family = 0 } = checkOptions<GetAddrInfoOptions>('options', options);
   if (family !== 0 && family !== 4 && family !== 6) throw new TypeError(`Expected \`options.family\` to be 0, 4 or 6, got ${describe(family)}`);
   const me = runningKernel('getAddrInfo()').current!;
-  if (me.scope.effectivelyCancelled) throw newCancelledError();
+  throwIfCancelled(me);
   const wait = new HostWait();
   dns.lookup(host, { all: true, family }, (error, addresses) => {
     if (error !== null) wait.wakeThrow(brokenBy(error, `getAddrInfo(${host})`));

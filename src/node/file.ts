@@ -11,7 +11,7 @@
  * Node's AbortSignal support; a cancelled `writeFile` may leave the file partly written.
  */
 import * as fs from 'node:fs';
-import { ResourceBusy, ResourceClosed, newCancelledError } from '../errors.js';
+import { ResourceBusy, ResourceClosed } from '../errors.js';
 import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
 import { checkpointTrap, scheduleTrap } from '../trap.js';
@@ -20,6 +20,7 @@ import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
 import { checkByteCount, toBytes } from './check.js';
 import { guardOperations } from '../operation-guard.js';
+import { throwIfCancelled } from '../cancel-point.js';
 
 type PathLike = string | URL;
 
@@ -42,7 +43,7 @@ export function* open(path: string | URL, flags: string = 'r', mode: number = 0o
   checkPath(path);
   if (typeof flags !== 'string') throw new TypeError(`Expected \`flags\` to be an fs.open flags string like 'r' or 'w', got ${describe(flags)}`);
   const me = runningKernel('open()').current!;
-  if (me.scope.effectivelyCancelled) throw newCancelledError();
+  throwIfCancelled(me);
   let abandoned = false;
   const wait = new HostWait(() => { abandoned = true; });
   const what = `open(${String(path)})`;
@@ -151,7 +152,7 @@ export class AsyncFile {
     const me = runningKernel(what).current!;
     if (this.#closed) throw new ResourceClosed(`${what} on a closed file`);
     if (this.#wait.waiting) throw new ResourceBusy(`another task is already using ${this.path}`);
-    if (me.scope.effectivelyCancelled) throw newCancelledError();
+    throwIfCancelled(me);
     while (this.#busy) {
       this.#own = false;
       yield* this.#wait.wait(`${what} (after a cancelled request)`);
@@ -236,7 +237,7 @@ export function* writeFile(path: string | URL, data: Uint8Array | string): Opera
 /** Runs an fs call that takes an AbortSignal; cancellation aborts it. */
 function* aborting(what: string, start: (signal: AbortSignal, done: (error: Error | null, value: unknown) => void) => void): Operation<unknown> {
   const me = runningKernel(what).current!;
-  if (me.scope.effectivelyCancelled) throw newCancelledError();
+  throwIfCancelled(me);
   const controller = new AbortController();
   const wait = new HostWait(() => controller.abort());
   start(controller.signal, (error, value) => {

@@ -2,8 +2,8 @@
  * The bridge between Node's callbacks and the kernel's park/wake: one task parked until a Node
  * event wakes it. Every I/O operation of giambio/node parks through one of these.
  *
- * While a task is parked here the kernel's `hostWaits` counts it (a virtual clock never jumps past
- * I/O in flight). The wake comes from a Node callback, outside any task step; the kernel then asks
+ * While a task is parked here the kernel counts it in `hostWaits` (a `parkOnHost`: a virtual clock
+ * never jumps past I/O in flight). The wake comes from a Node callback, outside any task step; the kernel then asks
  * the loop for a tick. Exactly one wake per park: `wake`/`wakeThrow` do nothing (and return false)
  * when no task is parked, so a late or duplicate Node event can never wake the wrong wait.
  *
@@ -16,10 +16,11 @@
  */
 import type { Kernel } from '../kernel.js';
 import { runningKernel } from '../run-context.js';
-import { newCancelledError } from '../errors.js';
+
 import type { Operation, TaskImpl } from '../task.js';
-import { parkWith, type AbortFn } from '../trap.js';
+import { parkOnHost, type AbortFn } from '../trap.js';
 import { guardOperations } from '../operation-guard.js';
+import { cancelErrorOf } from '../cancel-point.js';
 
 export class HostWait {
   #task: TaskImpl | null = null;
@@ -58,14 +59,14 @@ export class HostWait {
    */
   *wait(reason: string): Operation<unknown> {
     const kernel = runningKernel(reason);
-    this.#task = kernel.current!;
+    const me = kernel.current!;
+    this.#task = me;
     this.#kernel = kernel;
     this.#cancelled = false;
-    kernel.hostWaits++;
-    const value = yield parkWith(this.#abort, reason);
+    const value = yield parkOnHost(this.#abort, reason);
     if (this.#cancelled) {
       this.#cancelled = false;
-      throw newCancelledError();
+      throw cancelErrorOf(me, `${reason} was cancelled`);
     }
     return value;
   }
@@ -98,7 +99,6 @@ export class HostWait {
     const kernel = this.#kernel!;
     this.#task = null;
     this.#kernel = null;
-    kernel.hostWaits--;
     return kernel;
   }
 }

@@ -9,7 +9,7 @@
  * reader is already waiting for are not pending for anyone else, so two tasks that both check
  * `pending()` before reading do not both wait for the same message.
  */
-import { ResourceClosed, newCancelledError } from '../errors.js';
+import { ResourceClosed } from '../errors.js';
 import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
 import { parkWith, scheduleTrap } from '../trap.js';
@@ -19,6 +19,7 @@ import { checkByteCount, toBytes } from './check.js';
 import type { AsyncSocket } from './socket.js';
 import { socketPair } from './tcp.js';
 import { guardOperations } from '../operation-guard.js';
+import { throwIfCancelled } from '../cancel-point.js';
 
 /** A byte channel over a loopback socket pair that giambio owns at both ends: `write(bytes)`,
  * `read(n)` (exactly `n` bytes), `pending()` (exact, no I/O), `close()`. Make one with
@@ -76,7 +77,7 @@ export class NetworkChannel {
     const bytes = toBytes('data', data);
     if (this.#closed) throw new ResourceClosed('write() on a closed NetworkChannel');
     const me = runningKernel('NetworkChannel.write()').current!;
-    if (me.scope.effectivelyCancelled) throw newCancelledError();
+    throwIfCancelled(me);
     this.#unread += bytes.length; // queued in the socket even if the wait below is cancelled
     yield* this.#writer.sendAll(bytes);
   }
@@ -99,7 +100,7 @@ export class NetworkChannel {
         yield parkWith(this.#leaveTurn, 'NetworkChannel.read (another reader first)');
         // The previous reader handed the turn over: #reading is still true, and ours.
       } else {
-        if (me.scope.effectivelyCancelled) throw newCancelledError();
+        throwIfCancelled(me);
         if (this.#buffered >= n) {
           const out = this.#take(n);
           yield scheduleTrap;

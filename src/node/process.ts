@@ -11,13 +11,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { runningKernel } from '../run-context.js';
-import { newCancelledError } from '../errors.js';
+
 import type { Operation } from '../task.js';
 import { describe } from '../describe.js';
 import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
 import { checkOptions, toBytes } from './check.js';
 import { guardOperations } from '../operation-guard.js';
+import { throwIfCancelled } from '../cancel-point.js';
 
 /** Options of `runProcess` and `runProcessBytes`. */
 export interface RunProcessOptions {
@@ -68,7 +69,7 @@ export function* runProcessBytes(cmd: string, args: readonly string[] = [], opti
   const maxBuffer = opts.maxBuffer ?? 64 * 1024 * 1024;
   if (typeof maxBuffer !== 'number' || !(maxBuffer >= 0)) throw new RangeError(`Expected \`options.maxBuffer\` to be a number of bytes ≥ 0, got ${describe(maxBuffer)}`);
   const me = runningKernel('runProcess()').current!;
-  if (me.scope.effectivelyCancelled) throw newCancelledError();
+  throwIfCancelled(me);
 
   const what = `runProcess(${cmd})`;
   let child: ChildProcess;

@@ -9,13 +9,14 @@
  * waits are kept, once each, in arrival order (trio's rule: a burst of one signal is one event).
  */
 import * as os from 'node:os';
-import { ResourceBusy, ResourceClosed, newCancelledError } from '../errors.js';
+import { ResourceBusy, ResourceClosed } from '../errors.js';
 import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
 import { scheduleTrap } from '../trap.js';
 import { describe } from '../describe.js';
 import { HostWait } from './host-wait.js';
 import { guardOperations } from '../operation-guard.js';
+import { throwIfCancelled } from '../cancel-point.js';
 
 /** Signals a program cannot catch. */
 const UNCATCHABLE = new Set(['SIGKILL', 'SIGSTOP']);
@@ -78,7 +79,7 @@ export class SignalReceiver {
     if (this.#closed) throw new ResourceClosed('receive() on a closed signal receiver');
     if (this.#waiter.waiting) throw new ResourceBusy('another task is already waiting on this signal receiver');
     if (this.#pending.size === 0) return (yield* this.#waiter.wait(`signal ${this.signals.join('/')}`)) as NodeJS.Signals;
-    if (me.scope.effectivelyCancelled) throw newCancelledError();
+    throwIfCancelled(me);
     const signal = this.#pending.values().next().value as NodeJS.Signals;
     this.#pending.delete(signal);
     yield scheduleTrap;

@@ -14,7 +14,7 @@
  * handle is released; it closes even inside a cancelled scope and raises `CancelledError` after.
  */
 import type * as net from 'node:net';
-import { ResourceBusy, ResourceClosed, newCancelledError } from '../errors.js';
+import { ResourceBusy, ResourceClosed } from '../errors.js';
 import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
 import { checkpointTrap, scheduleTrap } from '../trap.js';
@@ -23,6 +23,7 @@ import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
 import { checkByteCount, toBytes } from './check.js';
 import { guardOperations } from '../operation-guard.js';
+import { throwIfCancelled } from '../cancel-point.js';
 
 /** Received bytes buffered per socket before it is paused (bytes). */
 const HIGH_WATER = 64 * 1024;
@@ -138,7 +139,7 @@ export class AsyncSocket {
       yield* this.#reader.wait('AsyncSocket.receive');
       return this.#take(maxBytes);
     }
-    if (me.scope.effectivelyCancelled) throw newCancelledError();
+    throwIfCancelled(me);
     const data = this.#take(maxBytes);
     yield scheduleTrap;
     return data;
@@ -160,7 +161,7 @@ export class AsyncSocket {
     if (this.#eofSent) throw new ResourceClosed('sendAll() after sendEof()');
     if (this.#error !== null) throw brokenBy(this.#error, 'sendAll()');
     if (this.#released) throw new ResourceClosed('sendAll() on a socket that was destroyed');
-    if (me.scope.effectivelyCancelled) throw newCancelledError();
+    throwIfCancelled(me);
     if (bytes.length > 0) {
       const seq = ++this.#writeSeq;
       this.#socket.write(bytes, (error) => this.#onWritten(seq, error));
@@ -180,7 +181,7 @@ export class AsyncSocket {
   *sendEof(): Operation<void> {
     const me = runningKernel('AsyncSocket.sendEof()').current!;
     if (this.#closing) throw new ResourceClosed('sendEof() on a closed socket');
-    if (me.scope.effectivelyCancelled) throw newCancelledError();
+    throwIfCancelled(me);
     if (!this.#eofSent) {
       this.#eofSent = true;
       if (!this.#socket.destroyed) this.#socket.end();

@@ -10,7 +10,7 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { ResourceBusy, ResourceClosed, newCancelledError } from '../errors.js';
+import { ResourceBusy, ResourceClosed } from '../errors.js';
 import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
 import { checkpointTrap, scheduleTrap } from '../trap.js';
@@ -20,6 +20,7 @@ import { brokenBy } from './os-error.js';
 import { checkHost, checkOptions, checkPort } from './check.js';
 import { AsyncSocket } from './socket.js';
 import { guardOperations } from '../operation-guard.js';
+import { throwIfCancelled } from '../cancel-point.js';
 
 /** Options of `connect(host, port, options)`. */
 export interface ConnectOptions {
@@ -66,7 +67,7 @@ export function* connect(host: string, port: number, options?: ConnectOptions): 
     throw new TypeError(`Expected \`options.tls\` to be true or tls.connect options, got ${describe(tlsOption)}`);
   }
   const me = runningKernel('connect()').current!;
-  if (me.scope.effectivelyCancelled) throw newCancelledError();
+  throwIfCancelled(me);
   let socket: net.Socket;
   let event: string;
   if (tlsOption === undefined) {
@@ -118,7 +119,7 @@ export function* listen(port: number, host?: string, options?: ListenOptions): O
   const backlog = opts.backlog ?? 511;
   if (!Number.isInteger(backlog) || backlog < 1) throw new RangeError(`Expected \`options.backlog\` to be an integer ≥ 1, got ${describe(backlog)}`);
   const me = runningKernel('listen()').current!;
-  if (me.scope.effectivelyCancelled) throw newCancelledError();
+  throwIfCancelled(me);
   const server = opts.tls !== undefined
     ? tls.createServer({ ...opts.tls, allowHalfOpen: false }) // half-open after the handshake (see #onConnection)
     : net.createServer({ allowHalfOpen: true });
@@ -195,7 +196,7 @@ export class AsyncServer {
       throw brokenBy(error, 'accept()');
     }
     if (this.#head === this.#queue.length) return (yield* this.#acceptor.wait('AsyncServer.accept')) as AsyncSocket;
-    if (me.scope.effectivelyCancelled) throw newCancelledError();
+    throwIfCancelled(me);
     const socket = this.#queue[this.#head]!;
     this.#queue[this.#head++] = undefined as never;
     if (this.#head === this.#queue.length) { this.#queue = []; this.#head = 0; }

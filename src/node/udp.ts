@@ -6,7 +6,7 @@
  * lose datagrams anyway, and a bound is what keeps a flood from growing memory without limit.
  */
 import * as dgram from 'node:dgram';
-import { ResourceBusy, ResourceClosed, newCancelledError } from '../errors.js';
+import { ResourceBusy, ResourceClosed } from '../errors.js';
 import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
 import { checkpointTrap, scheduleTrap } from '../trap.js';
@@ -15,6 +15,7 @@ import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
 import { checkHost, checkOptions, checkPort, toBytes } from './check.js';
 import { guardOperations } from '../operation-guard.js';
+import { throwIfCancelled } from '../cancel-point.js';
 
 /** Options of `openUdpSocket(options)`. */
 export interface UdpSocketOptions {
@@ -60,7 +61,7 @@ export function* openUdpSocket(options?: UdpSocketOptions): Operation<AsyncUdpSo
   const maxQueue = opts.maxQueue ?? 1024;
   if (!Number.isInteger(maxQueue) || maxQueue < 1) throw new RangeError(`Expected \`options.maxQueue\` to be an integer ≥ 1, got ${describe(maxQueue)}`);
   const me = runningKernel('openUdpSocket()').current!;
-  if (me.scope.effectivelyCancelled) throw newCancelledError();
+  throwIfCancelled(me);
   const socket = dgram.createSocket(type);
   const udp = new AsyncUdpSocket(socket, maxQueue);
   const what = `bind UDP ${opts.host ?? '*'}:${port}`;
@@ -150,7 +151,7 @@ export class AsyncUdpSocket {
     if (this.#closed) throw new ResourceClosed('sendTo() on a closed UDP socket');
     if (this.#sender.waiting) throw new ResourceBusy('another task is already sending on this UDP socket');
     this.#raisePendingError('sendTo()');
-    if (me.scope.effectivelyCancelled) throw newCancelledError();
+    throwIfCancelled(me);
     let done = false;
     let failure: unknown = null;
     this.#socket.send(bytes, port, host, (error) => {
@@ -179,7 +180,7 @@ export class AsyncUdpSocket {
       yield* this.#receiver.wait('AsyncUdpSocket.receiveFrom');
       return this.#take();
     }
-    if (me.scope.effectivelyCancelled) throw newCancelledError();
+    throwIfCancelled(me);
     const datagram = this.#take();
     yield scheduleTrap;
     return datagram;

@@ -17,8 +17,9 @@
 import { runningKernel } from '../run-context.js';
 import type { Operation, TaskImpl } from '../task.js';
 import { doneWith, scheduleTrap, type Trap } from '../trap.js';
-import { throwIfCancelled } from './waiting.js';
+
 import { guardOperationClass } from '../operation-guard.js';
+import { throwIfCancelled } from '../cancel-point.js';
 
 /** Returned by `attempt` when the task registered as a waiter and must park. */
 export const PARK: unique symbol = Symbol('park');

@@ -12,8 +12,9 @@ import { TaskImpl, type Operation } from '../task.js';
 import { describe } from '../describe.js';
 import { parkWith, scheduleTrap } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
-import { checkCount, throwIfCancelled, withdrawer } from './waiting.js';
+import { checkCount, withdrawer } from './waiting.js';
 import { guardOperations } from '../operation-guard.js';
+import { throwIfCancelled } from '../cancel-point.js';
 
 const abortAcquire = withdrawer();
 

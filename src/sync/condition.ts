@@ -17,8 +17,9 @@ import { parkWith } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { describe } from '../describe.js';
 import { Lock, type LockStatistics } from './lock.js';
-import { checkCount, throwIfCancelled } from './waiting.js';
+import { checkCount } from './waiting.js';
 import { guardOperations } from '../operation-guard.js';
+import { throwIfCancelled } from '../cancel-point.js';
 
 /** What `Condition.statistics()` reports. */
 export interface ConditionStatistics {

@@ -14,8 +14,9 @@ import { startGenerator } from '../spawnable.js';
 import type { Operation, Task, TaskImpl } from '../task.js';
 import { parkWith, scheduleTrap } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
-import { throwIfCancelled, withdrawer } from './waiting.js';
+import { withdrawer } from './waiting.js';
 import { guardOperations } from '../operation-guard.js';
+import { throwIfCancelled } from '../cancel-point.js';
 
 const abortAcquire = withdrawer();
 /** Never withdraws: Condition re-acquires its lock this way after a cancelled wait. */

@@ -24,16 +24,6 @@ export function withdrawer(): AbortFn {
 }
 
 /**
- * The cancel point at the start of every blocking method, before anything is taken: throws the
- * CancelledError of the cancellation that reaches `task` (the same object the kernel throws at its
- * traps, whose message says why), if any.
- */
-export function throwIfCancelled(task: TaskImpl): void {
-  const by = task.scope.cancelledBy;
-  if (by !== null) throw by.cancelError;
-}
-
-/**
  * Throws a TypeError (not a number) or RangeError (out of range) unless `value` is an integer
  * ≥ `min`, or Infinity when `infinite`. Returns `value`.
  */

@@ -21,7 +21,7 @@ import { ResourceBroken, ResourceClosed, newCancelledError } from '../errors.js'
 import type { Kernel } from '../kernel.js';
 import { runningKernel } from '../run-context.js';
 import { startGenerator } from '../spawnable.js';
-import { throwIfCancelled } from '../sync/waiting.js';
+import { throwIfCancelled } from '../cancel-point.js';
 import { guardOperationClass } from '../operation-guard.js';
 import type { TaskImpl } from '../task.js';
 import type { Operation } from '../types.js';

@@ -4,7 +4,7 @@ import { EventLoop } from '../../src/loop.js';
 import { DEBUG_CORE } from '../../src/core-debug.js';
 import { browserHost } from '../../src/browser/host.js';
 import type { Operation } from '../../src/task.js';
-import { expectCoreEmpty } from '../helpers.js';
+import { expectCoreEmpty, rejectionOf } from '../helpers.js';
 
 /** A real-time loop on browserHost with the debug core (asserts on). */
 export function browserLoop(): EventLoop {
@@ -22,13 +22,8 @@ export async function runInBrowser<T>(main: () => Operation<T>): Promise<T> {
 }
 
 /** Like runInBrowser, but resolves with the rejection reason (and fails if it resolved). */
-export async function runInBrowserRejects(main: () => Operation<unknown>): Promise<unknown> {
-  try {
-    await runInBrowser(main);
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the run to reject');
+export function runInBrowserRejects(main: () => Operation<unknown>): Promise<unknown> {
+  return rejectionOf(runInBrowser(main));
 }
 
 /** An EventTarget that counts the listeners currently added, by type. */

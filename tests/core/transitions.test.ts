@@ -8,20 +8,12 @@ import { InternalError } from '../../src/errors.js';
 import {
   OK, STALE, STATE_FREE, STATE_PARKED, STATE_READY, STATE_RUNNING, WRONG_STATE, slotOfHandle,
 } from '../../src/core-constants.js';
+import { thrownBy } from '../helpers.js';
 import {
   BUILDS, STATE_OF, debugCore, drain, releaseCore, snapshot, spawnParked, spawnRunning, spawnSleeping,
   taskIn, takeAllExpired, type TaskStateName,
 } from './helpers.js';
 
-/** Whatever `fn` throws (fails the test if it returns). */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe.each(BUILDS)('legal transitions ($build build)', ({ make }) => {
   it('taskSpawn: FREE -> READY at the back of the run queue', () => {

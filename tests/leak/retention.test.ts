@@ -13,7 +13,7 @@ import { createPool, skipAfter, withTimeout } from '../../src/pool.js';
 import { Queue } from '../../src/sync/queue.js';
 import type { Host } from '../../src/host.js';
 import type { Operation, Task } from '../../src/task.js';
-import { expectCoreEmpty } from '../helpers.js';
+import { expectCoreEmpty, rejectionOf } from '../helpers.js';
 import { gc, nextMacrotask } from './gc.js';
 
 /** Wraps `make` so the generator it returns is watched; the spawn gets a plain function returning it. */
@@ -259,7 +259,7 @@ describe('host timers', () => {
   it('sleeps, timeouts, moved deadlines and failures on the real clock leave no host timer armed', async () => {
     const counting = countingHost();
     const loop = new EventLoop({ host: counting.host });
-    const error = await loop.run(function* () {
+    const error = await rejectionOf(loop.run(function* () {
       yield* sleep(2);
       yield* skipAfter(50, function* (pool) {
         pool.spawn(function* () { yield* sleep(1000); }); // armed, then cancelled by the moved deadline
@@ -274,7 +274,7 @@ describe('host timers', () => {
         pool.spawn(function* () { yield* sleep(10_000); });
         pool.spawn(function* () { yield* sleep(2); throw new Error('fails while a sibling sleeps for 10 s'); });
       });
-    }).catch((e: unknown) => e);
+    }));
     expect((error as Error).message).toMatch(/fails while/);
     expect(counting.log.armed).toBeGreaterThan(0);
     await expectNoTimerLeft(counting);

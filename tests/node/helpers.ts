@@ -6,7 +6,7 @@ import { DEBUG_CORE } from '../../src/core-debug.js';
 import type { Operation } from '../../src/task.js';
 import { nodeHost } from '../../src/node/index.js';
 import { MockClock } from '../../src/testing.js';
-import { expectCoreEmpty } from '../helpers.js';
+import { expectCoreEmpty, rejectionOf } from '../helpers.js';
 
 /** Handle kinds that giambio/node creates; vitest's own (MessagePort, pipes, TTY) are not counted. */
 const WATCHED = new Set([
@@ -63,13 +63,8 @@ export async function runNode<T>(main: () => Operation<T>, options: { virtual?: 
 }
 
 /** Like runNode, but resolves with the rejection reason (and fails if it resolved). */
-export async function runNodeRejects(main: () => Operation<unknown>): Promise<unknown> {
-  try {
-    await runNode(main);
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the run to reject');
+export function runNodeRejects(main: () => Operation<unknown>): Promise<unknown> {
+  return rejectionOf(runNode(main));
 }
 
 export const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
