@@ -31,7 +31,7 @@ export function timerArm(id: i32, deadline: f64): void { timers.arm(id, deadline
 export function timerDisarm(id: i32): bool { return timers.disarm(id); }
 export function timerFree(id: i32): void { timers.free(id); }
 export function advance(now: f64): i32 { return timers.advance(now); }
-export function timerExpired(): i32 { return timers.takeExpired(); }
+export function timerTakeExpired(): i32 { return timers.takeExpired(); }
 export function nextDeadline(): f64 { return heapMinDeadline(); }
 
 export function readyCount(): i32 { return queueLength(); }

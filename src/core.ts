@@ -26,7 +26,7 @@ export interface CoreExports {
   timerDisarm(id: number): number;
   timerFree(id: number): void;
   advance(now: number): number;
-  timerExpired(): number;
+  timerTakeExpired(): number;
   nextDeadline(): number;
   readyCount(): number;
   readySeed(seed: number): void;
@@ -137,7 +137,7 @@ export class Core {
   timerDisarm(id: number): boolean { this.check(); this.crossings++; try { return this.raw.timerDisarm(id) !== 0; } catch (e) { throw this.fail(e); } }
   timerFree(id: number): void { this.check(); this.crossings++; try { this.raw.timerFree(id); } catch (e) { throw this.fail(e); } }
   advance(now: number): number { this.check(); this.crossings++; try { return this.raw.advance(now); } catch (e) { throw this.fail(e); } }
-  timerExpired(): number { this.check(); this.crossings++; try { return this.raw.timerExpired(); } catch (e) { throw this.fail(e); } }
+  timerTakeExpired(): number { this.check(); this.crossings++; try { return this.raw.timerTakeExpired(); } catch (e) { throw this.fail(e); } }
   nextDeadline(): number { this.check(); this.crossings++; try { return this.raw.nextDeadline(); } catch (e) { throw this.fail(e); } }
   readyCount(): number { this.check(); this.crossings++; try { return this.raw.readyCount(); } catch (e) { throw this.fail(e); } }
   readySeed(seed: number): void { this.check(); this.crossings++; try { this.raw.readySeed(seed); } catch (e) { throw this.fail(e); } }

@@ -188,7 +188,7 @@ export abstract class KernelState {
     if (!(this.core.nextDeadlineNow() <= now)) return;
     let expired = this.core.advance(now);
     while (expired-- > 0) {
-      const scope = this.scopeTimers[this.core.timerExpired()];
+      const scope = this.scopeTimers[this.core.timerTakeExpired()];
       if (scope !== undefined) this.deadlineDue(scope);
     }
   }

@@ -1,11 +1,11 @@
 // Two-phase expiry: advance(now) takes every due timer off the heap at once (sleeping tasks go
-// straight onto the run queue, scope timers into a FIFO), then timerExpired() hands the scope
+// straight onto the run queue, scope timers into a FIFO), then timerTakeExpired() hands the scope
 // timers to the shell one by one. Anything armed afterwards waits for the next advance.
 import { describe, expect, it } from 'vitest';
 import { OK, STATE_PARKED, STATE_READY, slotOfHandle } from '../../src/core-constants.js';
 import { BUILDS, drain, spawnSleeping, takeAllExpired } from './helpers.js';
 
-describe.each(BUILDS)('advance and timerExpired ($build build)', ({ make }) => {
+describe.each(BUILDS)('advance and timerTakeExpired ($build build)', ({ make }) => {
   it('advance(now) moves every due sleep onto the run queue in one call', () => {
     const core = make();
     const due = [30, 10, 20].map((d) => spawnSleeping(core, d));
@@ -27,7 +27,7 @@ describe.each(BUILDS)('advance and timerExpired ($build build)', ({ make }) => {
     expect(drain(core)).toEqual([slotOfHandle(ready), sleeper.slot]);
   });
 
-  it('advance returns how many scope timers expired and timerExpired yields them in firing order', () => {
+  it('advance returns how many scope timers expired and timerTakeExpired yields them in firing order', () => {
     const core = make();
     const ids = [0, 1, 2, 3].map(() => core.timerCreate());
     core.timerArm(ids[0]!, 30);
@@ -35,11 +35,11 @@ describe.each(BUILDS)('advance and timerExpired ($build build)', ({ make }) => {
     core.timerArm(ids[2]!, 20);
     core.timerArm(ids[3]!, 99);
     expect(core.advance(30)).toBe(3);
-    expect(core.timerExpired()).toBe(ids[1]);
-    expect(core.timerExpired()).toBe(ids[2]);
-    expect(core.timerExpired()).toBe(ids[0]);
-    expect(core.timerExpired()).toBe(-1);
-    expect(core.timerExpired()).toBe(-1);
+    expect(core.timerTakeExpired()).toBe(ids[1]);
+    expect(core.timerTakeExpired()).toBe(ids[2]);
+    expect(core.timerTakeExpired()).toBe(ids[0]);
+    expect(core.timerTakeExpired()).toBe(-1);
+    expect(core.timerTakeExpired()).toBe(-1);
   });
 
   it('one advance handles due sleeps and due scope timers together, each in firing order', () => {
@@ -56,9 +56,9 @@ describe.each(BUILDS)('advance and timerExpired ($build build)', ({ make }) => {
     expect(core.armedTimers()).toBe(0);
   });
 
-  it('timerExpired returns -1 before any advance', () => {
+  it('timerTakeExpired returns -1 before any advance', () => {
     const core = make();
-    expect(core.timerExpired()).toBe(-1);
+    expect(core.timerTakeExpired()).toBe(-1);
   });
 
   it('advance with nothing due changes nothing', () => {
@@ -84,7 +84,7 @@ describe.each(BUILDS)('advance and timerExpired ($build build)', ({ make }) => {
     const id = core.timerCreate();
     expect(core.advance(100)).toBe(0);
     core.timerArm(id, 50);
-    expect(core.timerExpired()).toBe(-1);
+    expect(core.timerTakeExpired()).toBe(-1);
     expect(core.armedTimers()).toBe(1);
     expect(core.nextDeadline()).toBe(50);
     expect(core.advance(100)).toBe(1);
@@ -97,10 +97,10 @@ describe.each(BUILDS)('advance and timerExpired ($build build)', ({ make }) => {
     core.timerArm(a, 1);
     core.timerArm(b, 2);
     expect(core.advance(5)).toBe(2);
-    expect(core.timerExpired()).toBe(a);
+    expect(core.timerTakeExpired()).toBe(a);
     core.timerArm(a, 3); // the shell re-arms in the past while handling a
-    expect(core.timerExpired()).toBe(b);
-    expect(core.timerExpired()).toBe(-1);
+    expect(core.timerTakeExpired()).toBe(b);
+    expect(core.timerTakeExpired()).toBe(-1);
     expect(core.advance(5)).toBe(1);
     expect(takeAllExpired(core)).toEqual([a]);
   });

@@ -88,6 +88,6 @@ export function drain(core: Core): number[] {
 /** Takes every expired scope timer id reported by the last advance, in firing order. */
 export function takeAllExpired(core: Core): number[] {
   const ids: number[] = [];
-  for (let id = core.timerExpired(); id >= 0; id = core.timerExpired()) ids.push(id);
+  for (let id = core.timerTakeExpired(); id >= 0; id = core.timerTakeExpired()) ids.push(id);
   return ids;
 }

@@ -72,7 +72,7 @@ describe.each(BUILDS)('status block ($build build)', ({ make }) => {
                 break;
               case 'advance':
                 core.advance(step.now);
-                while (core.timerExpired() >= 0) { /* take them all */ }
+                while (core.timerTakeExpired() >= 0) { /* take them all */ }
                 break;
               case 'scopeTimer':
                 core.timerArm(core.timerCreate(), step.at);

@@ -1,6 +1,6 @@
 // The timer heap through the door: order by (deadline, arming sequence), O(log n) removal,
 // re-arming, and the edges of f64 deadlines. Scope timers report their firing order through
-// timerExpired(); sleeping tasks report it through the order they join the run queue.
+// timerTakeExpired(); sleeping tasks report it through the order they join the run queue.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Core } from '../../src/core.js';
@@ -89,9 +89,9 @@ describe.each(BUILDS)('the timer heap ($build build)', ({ make }) => {
         }
         expect(core.armedTimers()).toBe(model.size);
         const expected = model.advance(Infinity);
-        // Sleeping tasks are not scope timers: none is reported through timerExpired.
+        // Sleeping tasks are not scope timers: none is reported through timerTakeExpired.
         expect(core.advance(Infinity)).toBe(0);
-        expect(core.timerExpired()).toBe(-1);
+        expect(core.timerTakeExpired()).toBe(-1);
         expect(drain(core)).toEqual(expected);
       }),
       { numRuns: 200 },

@@ -289,7 +289,7 @@ describe('Core.fail and poisoning', () => {
     const task = spawnRunning(core); // readyCount, taskSpawn, runNext
     core.taskSleep(task.slot, 1);
     core.advance(1);
-    core.timerExpired();
+    core.timerTakeExpired();
     expect(core.crossings - before).toBe(6);
   });
 
