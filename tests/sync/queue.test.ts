@@ -7,18 +7,9 @@ import type { Operation } from '../../src/task.js';
 import { waitAllTasksBlocked } from '../../src/testing.js';
 import { expectCoreEmpty, runChecked, virtualLoop } from '../helpers.js';
 
+// The hand-over Queue shares with MemoryChannel (FIFO, rendezvous, Nowait, cancel safety) is tested
+// once for both in tests/contract/hand-over.test.ts.
 describe('Queue', () => {
-  it('get() returns items first in, first out', async () => {
-    const got = await runChecked(function* () {
-      const q = new Queue<number>();
-      for (let i = 0; i < 5; i++) yield* q.put(i);
-      const out: number[] = [];
-      for (let i = 0; i < 5; i++) out.push(yield* q.get());
-      return out;
-    });
-    expect(got).toEqual([0, 1, 2, 3, 4]);
-  });
-
   it('put() waits while the queue is full and maxsize is never exceeded', async () => {
     const lines: string[] = [];
     await runChecked(function* () {
@@ -41,20 +32,6 @@ describe('Queue', () => {
     expect(lines).toEqual(['put 0 at 0', 'put 1 at 0', 'put 2 at 10', 'got 0', 'put 3 at 20', 'got 1', 'got 2', 'got 3']);
   });
 
-  it('waiting getters are served in the order they started waiting', async () => {
-    const got: string[] = [];
-    await runChecked(function* () {
-      const q = new Queue<number>();
-      yield* createPool(function* (pool) {
-        for (const name of ['a', 'b', 'c']) pool.spawn(function* () { got.push(`${name}${yield* q.get()}`); });
-        yield* waitAllTasksBlocked();
-        expect(q.statistics().waitingGetters).toBe(3);
-        for (let i = 1; i <= 3; i++) q.putNowait(i);
-      });
-    });
-    expect(got).toEqual(['a1', 'b2', 'c3']);
-  });
-
   it('waiting putters are served in the order they started waiting', async () => {
     const got = await runChecked(function* () {
       const q = new Queue<string>(1);
@@ -69,20 +46,6 @@ describe('Queue', () => {
       return out;
     });
     expect(got).toEqual(['first', 'a', 'b', 'c']);
-  });
-
-  it('Queue(0) is a rendezvous: put() waits for a get()', async () => {
-    const log: string[] = [];
-    await runChecked(function* () {
-      const q = new Queue<string>(0);
-      yield* createPool(function* (pool) {
-        pool.spawn(function* () { yield* q.put('x'); log.push(`put done at ${clock()}`); });
-        yield* sleep(7);
-        expect(q.statistics()).toEqual({ size: 0, maxsize: 0, waitingGetters: 0, waitingPutters: 1 });
-        log.push(`got ${yield* q.get()} at ${clock()}`);
-      });
-    });
-    expect(log).toEqual(['put done at 7', 'got x at 7']); // the putter was woken before the getter's schedule point
   });
 
   it('putNowait() and getNowait() throw WouldBlock instead of waiting', () => {
@@ -107,63 +70,6 @@ describe('Queue', () => {
       });
     });
     expect(order).toEqual(['other', 'getter']);
-  });
-
-  it('get() in a cancelled scope raises CancelledError and leaves the item in the queue', async () => {
-    await runChecked(function* () {
-      const q = new Queue<number>();
-      q.putNowait(1);
-      yield* createPool(function* (pool) {
-        pool.cancel();
-        yield* q.get();
-        throw new Error('not reached');
-      });
-      expect(q.size).toBe(1);
-    });
-  });
-
-  it('put() with room in a cancelled scope raises CancelledError and adds nothing', async () => {
-    await runChecked(function* () {
-      const q = new Queue<number>();
-      yield* createPool(function* (pool) {
-        pool.cancel();
-        yield* q.put(1);
-      });
-      expect(q.size).toBe(0);
-    });
-  });
-
-  it('a cancelled getter loses no item: the next waiting getter gets it', async () => {
-    const got: string[] = [];
-    await runChecked(function* () {
-      const q = new Queue<number>();
-      yield* createPool(function* (pool) {
-        const getter = (name: string) => function* (): Operation<void> {
-          try { got.push(`${name}${yield* q.get()}`); } catch (e) { if (e instanceof CancelledError) got.push(`${name} cancelled`); throw e; }
-        };
-        const a = pool.spawn(getter('a'));
-        pool.spawn(getter('b'));
-        yield* waitAllTasksBlocked();
-        a.cancel();
-        q.putNowait(1);
-      });
-    });
-    expect(got).toEqual(['a cancelled', 'b1']);
-  });
-
-  it('a cancelled putter did not put: its item never appears', async () => {
-    await runChecked(function* () {
-      const q = new Queue<string>(1);
-      q.putNowait('kept');
-      yield* createPool(function* (pool) {
-        const t = pool.spawn(function* () { yield* q.put('withdrawn'); });
-        yield* waitAllTasksBlocked();
-        t.cancel();
-        expect(q.statistics().waitingPutters).toBe(0);
-      });
-      expect(q.getNowait()).toBe('kept');
-      expect(() => q.getNowait()).toThrow(WouldBlock);
-    });
   });
 
   it('a getter handed an item and cancelled before it runs still returns the item', async () => {
