@@ -20,6 +20,7 @@ import { WaitQueue } from './wait-queue.js';
 import type { Clock } from './clock.js';
 import type { Debugger } from './debugger.js';
 import type { Kernel } from './kernel.js';
+import { noteDebugLoop } from './undriven.js';
 
 export interface KernelOptions {
   clock: Clock;
@@ -62,6 +63,7 @@ export abstract class KernelState {
     this.clock = options.clock;
     this.dbg = options.debugger ?? null;
     this.debug = options.debug ?? false;
+    if (this.debug) noteDebugLoop();
   }
 
   /** This state as the kernel it is (the only subclass): scopes keep a reference to their kernel. */

@@ -8,6 +8,7 @@ import { runningKernel } from './run-context.js';
 import { checkpointTrap, doneWith, sleepTrap, type Trap } from './trap.js';
 import { guardOperationClass, guardOperationObject, guardOperations, refuseOutsideTask } from './operation-guard.js';
 import type { Operation, Task } from './task.js';
+import { debugOperation } from './undriven.js';
 
 /**
  * An operation that is one trap and nothing else, without the cost of a generator: a parked task
@@ -58,7 +59,7 @@ const sleepForever: Operation<void> = {
  */
 export function sleep(ms: number): Operation<void> {
   checkMilliseconds('ms', ms);
-  return ms === Infinity ? sleepForever : new TrapOperation<void>(sleepTrap, ms);
+  return debugOperation(ms === Infinity ? sleepForever : new TrapOperation<void>(sleepTrap, ms), 'sleep()');
 }
 
 /**
@@ -68,7 +69,7 @@ export function sleep(ms: number): Operation<void> {
  * for (const chunk of work) { process(chunk); yield* checkpoint(); }
  */
 export function checkpoint(): Operation<void> {
-  return new TrapOperation<void>(checkpointTrap, 0);
+  return debugOperation(new TrapOperation<void>(checkpointTrap, 0), 'checkpoint()');
 }
 
 /** The running loop's monotonic clock, in ms. @throws {GiambioError} outside a task. */

@@ -15,6 +15,7 @@ import { parkWith, scheduleTrap } from './trap.js';
 import type { ResourceSet } from './resource.js';
 import { startTask, type TaskStatus } from './start.js';
 import { guardOperationClass, guardOperations } from './operation-guard.js';
+import { warnOnce } from './undriven.js';
 
 /** Options of `pool.spawnWith(options, fn, ...args)`. */
 export interface SpawnOptions {
@@ -43,6 +44,14 @@ const ON_TIMEOUT_SKIP = 2;    // skipAfter: return undefined
  * this leaves room for the code between the levels and for smaller stacks.
  */
 export const MAX_POOL_NESTING = 500;
+/** A deadline further than this past `clock()` is almost surely a wall-clock time (debug warning). */
+const FAR_DEADLINE_MS = 365 * 24 * 3600 * 1000;
+
+/** Debug mode: a deadline a year or more away was most likely computed from `Date.now()`. */
+function warnFarDeadline(ms: number, now: number): void {
+  const site = new Error().stack?.split('\n').filter((line) => /^\s+at /.test(line))[2]?.trim().replace(/^at /, '') ?? 'an unknown place';
+  warnOnce(site, `pool.deadline set to ${ms} ms at ${site}, ${Math.round((ms - now) / 86_400_000)} days past clock() (${Math.round(now)} ms): the loop's clock is not the wall clock, so a deadline computed from Date.now() never fires. Use pool.deadlineAfter(ms), or clock() + ms.`, 'GIAMBIO_FAR_DEADLINE');
+}
 
 /** Never blocks waiting children from leaving: the pool's exit waits for all of them regardless. */
 const abortNever = (): boolean => false;
@@ -167,7 +176,23 @@ export class TaskPool {
       throw new TypeError(`Expected \`deadline\` to be a number (ms on the loop's clock, Infinity for none), got ${describe(ms)}`);
     }
     if (this.#closed) throw new GiambioError('cannot move the deadline of a pool that has exited');
+    if (this.kernel.debug && ms !== Infinity && ms - this.kernel.clock.now() > FAR_DEADLINE_MS) warnFarDeadline(ms, this.kernel.clock.now());
     this.scope.deadline = ms;
+  }
+
+  /**
+   * Sets the deadline `ms` from now on the loop's clock (`clock() + ms`): what
+   * `pool.deadline = Date.now() + ms` means to do (the loop's clock is not the wall clock).
+   * @example
+   * yield* createPool(function* (pool) {
+   *   pool.deadlineAfter(500);
+   *   pool.spawn(slowWork);
+   * });
+   * @throws {TypeError | RangeError} if `ms` is not a number ≥ 0.
+   */
+  deadlineAfter(ms: number): void {
+    checkMilliseconds('ms', ms);
+    this.deadline = this.kernel.clock.now() + ms;
   }
 
   /** The deadline expired while the pool was open. */

@@ -14,6 +14,7 @@ import { STATE_READY, STATE_RUNNING, STATE_PARKED, SLOT_LIMIT } from './core-con
 import { joinTask, taskPromise } from './join.js';
 import { RESUME_START, LIVE, FINISHED, FAILED, CANCELLED, type EndedOutcome, type Outcome, type ResumeMode } from './task-outcome.js';
 import type { Operation, Task, TaskState } from './types.js';
+import { debugOperation } from './undriven.js';
 
 /** Re-exported for the modules that import them from here; their home is types.ts. */
 export type { Operation, Task, TaskState } from './types.js';
@@ -159,7 +160,7 @@ export class TaskImpl<T = unknown> implements Task<T> {
   }
 
   join(): Operation<T> {
-    return joinTask(this);
+    return debugOperation(joinTask(this), 'task.join()');
   }
 
   toPromise(): Promise<T> {

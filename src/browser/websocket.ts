@@ -17,6 +17,8 @@ import { WaitQueue } from '../wait-queue.js';
 import { waitForHost } from '../host-wait.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
+import { trackOperation } from '../undriven.js';
+import { disposeSymbol } from '../disposable.js';
 
 /** What a WebSocket delivers: text, or bytes (an ArrayBuffer, or a Blob with binaryType 'blob'). */
 export type WebSocketMessage = string | ArrayBuffer | Blob;
@@ -152,13 +154,13 @@ export class WebSocketConnection {
    * Receivers waiting now get `ResourceClosed`. Cancelling the wait leaves the socket closing.
    * Safe to call twice.
    */
-  *close(code = 1000, reason = ''): Operation<void> {
+  close(code = 1000, reason = ''): Operation<void> {
+    return trackOperation(this.#close(code, reason), 'ws.close()');
+  }
+
+  *#close(code = 1000, reason = ''): Operation<void> {
     const me = runningKernel('WebSocketConnection.close()').current!;
-    if (this.#state === OPEN) this.#state = CLOSED_HERE;
-    if (this.#closeInfo === null) {
-      if (this.#socket.readyState < 2) this.#socket.close(code, reason);
-      this.#wakeReceivers();
-    }
+    this.closeNow(code, reason);
     // The close has started either way; a cancelled task only skips waiting for the handshake.
     throwIfCancelled(me);
     if (this.#closeInfo !== null) {
@@ -170,6 +172,26 @@ export class WebSocketConnection {
       this.#onClosed.push(done);
       return () => { this.#onClosed = this.#onClosed.filter((fn) => fn !== done); };
     });
+  }
+
+  /**
+   * Starts closing at once, without waiting for the handshake: synchronous and idempotent, for
+   * `finally` blocks that release several resources and for `using`. Receivers waiting now get
+   * `ResourceClosed`.
+   * @example
+   * using ws = yield* connect('wss://example.com/feed');
+   */
+  closeNow(code = 1000, reason = ''): void {
+    if (this.#state === OPEN) this.#state = CLOSED_HERE;
+    if (this.#closeInfo === null) {
+      if (this.#socket.readyState < 2) this.#socket.close(code, reason);
+      this.#wakeReceivers();
+    }
+  }
+
+  /** `closeNow()`, for `using ws = …`. */
+  [disposeSymbol](): void {
+    this.closeNow();
   }
 
   /** How the connection ended, once it has (null before). */
@@ -223,7 +245,11 @@ export class WebSocketConnection {
  * }
  * @throws {ResourceBroken} if the connection cannot be established.
  */
-export function* connect(url: string | URL, options: ConnectOptions = {}): Operation<WebSocketConnection> {
+export function connect(url: string | URL, options: ConnectOptions = {}): Operation<WebSocketConnection> {
+  return trackOperation(connectOp(url, options), 'connect()');
+}
+
+function* connectOp(url: string | URL, options: ConnectOptions = {}): Operation<WebSocketConnection> {
   if (typeof url !== 'string' && !(url instanceof URL)) {
     throw new TypeError(`Expected connect()'s \`url\` to be a string or URL, got ${describe(url)}`);
   }

@@ -175,6 +175,11 @@ export class MemoryChannel<T> implements AsyncIterable<T> {
     if (this.#watchers.length > 0) this.#notifyWatchers();
   }
 
+  /** `close()` (already synchronous and idempotent), under the name every resource has. */
+  closeNow(): void {
+    this.close();
+  }
+
   /**
    * Reads every item until the channel is closed and drained, running `body(item)` for each in
    * the calling task. `body` may return `false` to stop early (the channel stays open).

@@ -21,6 +21,7 @@ import { brokenBy } from './os-error.js';
 import { checkByteCount, toBytes } from './check.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
+import { trackOperation } from '../undriven.js';
 
 type PathLike = string | URL;
 
@@ -39,7 +40,11 @@ const EMPTY = Buffer.alloc(0);
  * try { yield* file.write('line\n'); } finally { yield* file.close(); }
  * @throws {ResourceBroken} the file could not be opened (`code` 'ENOENT', 'EACCES', …).
  */
-export function* open(path: string | URL, flags: string = 'r', mode: number = 0o666): Operation<AsyncFile> {
+export function open(path: string | URL, flags: string = 'r', mode: number = 0o666): Operation<AsyncFile> {
+  return trackOperation(openOp(path, flags, mode), 'open()');
+}
+
+function* openOp(path: PathLike, flags: string = 'r', mode: number = 0o666): Operation<AsyncFile> {
   checkPath(path);
   if (typeof flags !== 'string') throw new TypeError(`Expected \`flags\` to be an fs.open flags string like 'r' or 'w', got ${describe(flags)}`);
   const me = runningKernel('open()').current!;
@@ -125,9 +130,13 @@ export class AsyncFile {
    * one is still running). A task waiting on the file gets `ResourceClosed`. Idempotent; inside a
    * cancelled scope it closes first and then raises `CancelledError`.
    */
-  *close(): Operation<void> {
+  close(): Operation<void> {
+    return trackOperation(this.#close(), 'file.close()');
+  }
+
+  *#close(): Operation<void> {
     runningKernel('AsyncFile.close()');
-    this.#closeNow();
+    this.closeNow();
     if (!this.#released && !this.#closer.waiting) {
       yield* this.#closer.wait('AsyncFile.close');
       return;
@@ -137,12 +146,12 @@ export class AsyncFile {
 
   /** Closes at once without waiting (for `using`); safe to call twice. */
   [Symbol.dispose](): void {
-    this.#closeNow();
+    this.closeNow();
   }
 
   /** Closes, and settles once Node has released the handle (for `await using` in plain async code). */
   [Symbol.asyncDispose](): Promise<void> {
-    this.#closeNow();
+    this.closeNow();
     if (this.#released) return Promise.resolve();
     return new Promise((resolve) => { (this.#onReleased ??= []).push(resolve); });
   }
@@ -189,7 +198,14 @@ export class AsyncFile {
     return (yield* this.#wait.wait(reason)) as number;
   }
 
-  #closeNow(): void {
+  /**
+   * Closes at once, synchronously and idempotently, without waiting for the host to release the
+   * handle: for a `finally` that releases several resources (a cancelled `yield* a.close()` re-raises
+   * the cancellation, and the next line would never run) and for `using`.
+   * @example
+   * try { … } finally { a.closeNow(); b.closeNow(); }
+   */
+  closeNow(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#stash = EMPTY;

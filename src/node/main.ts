@@ -1,7 +1,8 @@
 /**
  * `main(fn)`: the entry point of a Node program written with giambio. Runs `fn` as the root task
  * on a loop with the Node host; the first SIGINT or SIGTERM cancels the root (everything unwinds
- * through its `finally` blocks), a second one exits at once. Sets `process.exitCode`: 0 on
+ * through its `finally` blocks), a second one exits at once. While the program has a receiver open
+ * for a signal (`openSignalReceiver('SIGINT')`), `main` leaves that signal to the receiver. Sets `process.exitCode`: 0 on
  * success, 1 on an error (printed to stderr), 128 + the signal number after a signal (130 for
  * SIGINT, 143 for SIGTERM). The process then exits by itself once the loop is done: giambio leaves
  * no handle open.
@@ -11,6 +12,7 @@ import { CancelledError } from '../errors.js';
 import { EventLoop } from '../loop.js';
 import type { Operation } from '../task.js';
 import { nodeHost } from './host.js';
+import { receiverListens } from './signal.js';
 
 /** Options of `mainWith(options, fn, ...args)`. */
 export interface MainOptions {
@@ -39,6 +41,8 @@ export async function mainWith<T, A extends unknown[]>(options: MainOptions, fn:
   let received: NodeJS.Signals | null = null;
   const codeOf = (signal: NodeJS.Signals): number => 128 + (os.constants.signals[signal] ?? 0);
   const onSignal = (signal: NodeJS.Signals): void => {
+    // A receiver the program opened for this signal takes precedence: the program decides.
+    if (receiverListens(signal)) return;
     if (received !== null) process.exit(codeOf(signal));
     received = signal;
     controller.abort(new CancelledError(`interrupted by ${signal}`));

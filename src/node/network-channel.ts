@@ -20,6 +20,7 @@ import type { AsyncSocket } from './socket.js';
 import { socketPair } from './tcp.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
+import { trackOperation } from '../undriven.js';
 
 /** A byte channel over a loopback socket pair that giambio owns at both ends: `write(bytes)`,
  * `read(n)` (exactly `n` bytes), `pending()` (exact, no I/O), `close()`. Make one with
@@ -53,7 +54,11 @@ export class NetworkChannel {
    * try { yield* channel.write('ping'); const four = yield* channel.read(4); }
    * finally { yield* channel.close(); }
    */
-  static *open(): Operation<NetworkChannel> {
+  static open(): Operation<NetworkChannel> {
+    return trackOperation(NetworkChannel.#open(), 'NetworkChannel.open()');
+  }
+
+  static *#open(): Operation<NetworkChannel> {
     const [writer, reader] = yield* socketPair();
     return new NetworkChannel(writer, reader);
   }
@@ -134,14 +139,13 @@ export class NetworkChannel {
   }
 
   /** Closes both ends (idempotent); a task waiting in read() gets `ResourceClosed`. A checkpoint that closes first. */
-  *close(): Operation<void> {
-    const kernel = runningKernel('NetworkChannel.close()');
-    this.#closed = true;
-    this.#chunks = [];
-    this.#buffered = 0;
-    for (let t = this.#turn.shift(); t !== null; t = this.#turn.shift()) kernel.wakeThrow(t, new ResourceClosed('the NetworkChannel was closed'));
-    this.#writer[Symbol.dispose](); // both ends close now, even if a wait below is cancelled
-    this.#reader[Symbol.dispose]();
+  close(): Operation<void> {
+    return trackOperation(this.#close(), 'channel.close()');
+  }
+
+  *#close(): Operation<void> {
+    runningKernel('NetworkChannel.close()');
+    this.closeNow(); // both ends close now, even if a wait below is cancelled
     try {
       yield* this.#writer.close();
     } finally {
@@ -149,11 +153,25 @@ export class NetworkChannel {
     }
   }
 
-  /** Closes at once without waiting (for `using`); safe to call twice. */
-  [Symbol.dispose](): void {
+  /**
+   * Closes both ends at once, synchronously and idempotently, without waiting for Node to release
+   * the sockets: for a `finally` that releases several resources, and for `using`. A task waiting in
+   * read() gets `ResourceClosed`.
+   * @example
+   * try { … } finally { channel.closeNow(); other.closeNow(); }
+   */
+  closeNow(): void {
     this.#closed = true;
-    this.#writer[Symbol.dispose]();
-    this.#reader[Symbol.dispose]();
+    this.#chunks = [];
+    this.#buffered = 0;
+    for (let t = this.#turn.shift(); t !== null; t = this.#turn.shift()) t.kernel.wakeThrow(t, new ResourceClosed('the NetworkChannel was closed'));
+    this.#writer.closeNow();
+    this.#reader.closeNow();
+  }
+
+  /** `closeNow()`, for `using channel = …`. */
+  [Symbol.dispose](): void {
+    this.closeNow();
   }
 
   #take(n: number): Uint8Array {

@@ -18,6 +18,14 @@ import { HostWait } from './host-wait.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
 
+/** Open receivers per signal: `main()` leaves a signal alone while the program has one open for it. */
+const receivers = new Map<NodeJS.Signals, number>();
+
+/** Whether an open receiver listens for `signal` (then `main()` does not act on it). @internal */
+export function receiverListens(signal: NodeJS.Signals): boolean {
+  return (receivers.get(signal) ?? 0) > 0;
+}
+
 /** Signals a program cannot catch. */
 const UNCATCHABLE = new Set(['SIGKILL', 'SIGSTOP']);
 
@@ -62,7 +70,10 @@ export class SignalReceiver {
   /** @internal Use `openSignalReceiver()`. */
   constructor(signals: NodeJS.Signals[]) {
     this.signals = signals;
-    for (const signal of signals) process.on(signal, this.#onSignal);
+    for (const signal of signals) {
+      process.on(signal, this.#onSignal);
+      receivers.set(signal, (receivers.get(signal) ?? 0) + 1);
+    }
   }
 
   /** `close()` was called, or the task that opened it ended. */
@@ -95,12 +106,20 @@ export class SignalReceiver {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const signal of this.signals) process.off(signal, this.#onSignal);
+    for (const signal of this.signals) {
+      process.off(signal, this.#onSignal);
+      receivers.set(signal, receivers.get(signal)! - 1);
+    }
     this.#pending.clear();
     this.#waiter.wakeThrowWith(() => new ResourceClosed('the signal receiver was closed'));
   }
 
-  /** Closes at once without waiting (for `using`); safe to call twice. */
+  /** The same as `close()` (already synchronous), under the name every resource has. */
+  closeNow(): void {
+    this.close();
+  }
+
+  /** `close()`, for `using receiver = …`. */
   [Symbol.dispose](): void {
     this.close();
   }

@@ -24,6 +24,7 @@ import { brokenBy } from './os-error.js';
 import { checkByteCount, toBytes } from './check.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
+import { trackOperation } from '../undriven.js';
 
 /** Received bytes buffered per socket before it is paused (bytes). */
 const HIGH_WATER = 64 * 1024;
@@ -178,7 +179,11 @@ export class AsyncSocket {
    * returns EOF. Receiving still works. Idempotent; a checkpoint.
    * @throws {ResourceClosed} the socket was closed.
    */
-  *sendEof(): Operation<void> {
+  sendEof(): Operation<void> {
+    return trackOperation(this.#sendEof(), 'socket.sendEof()');
+  }
+
+  *#sendEof(): Operation<void> {
     const me = runningKernel('AsyncSocket.sendEof()').current!;
     if (this.#closing) throw new ResourceClosed('sendEof() on a closed socket');
     throwIfCancelled(me);
@@ -198,7 +203,11 @@ export class AsyncSocket {
    * const sock = yield* connect('127.0.0.1', port);
    * try { yield* sock.sendAll('hello'); } finally { yield* sock.close(); }
    */
-  *close(): Operation<void> {
+  close(): Operation<void> {
+    return trackOperation(this.#close(), 'socket.close()');
+  }
+
+  *#close(): Operation<void> {
     runningKernel('AsyncSocket.close()');
     this.#destroy();
     if (!this.#released && !this.#closer.waiting) {
@@ -208,7 +217,18 @@ export class AsyncSocket {
     yield checkpointTrap;
   }
 
-  /** Closes at once without waiting (for `using sock = …` in a task). */
+  /**
+   * Closes at once, synchronously and idempotently, without waiting for the host to release the
+   * handle: for a `finally` that releases several resources (a cancelled `yield* a.close()` re-raises
+   * the cancellation, and the next line would never run) and for `using`.
+   * @example
+   * try { … } finally { a.closeNow(); b.closeNow(); }
+   */
+  closeNow(): void {
+    this.#destroy();
+  }
+
+  /** `closeNow()`, for `using sock = …` in a task. */
   [Symbol.dispose](): void {
     this.#destroy();
   }

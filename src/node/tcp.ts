@@ -21,6 +21,7 @@ import { checkHost, checkOptions, checkPort } from './check.js';
 import { AsyncSocket } from './socket.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
+import { trackOperation } from '../undriven.js';
 
 /** Options of `connect(host, port, options)`. */
 export interface ConnectOptions {
@@ -59,7 +60,11 @@ const noop = (): void => {};
  * @throws {ResourceBroken} refused (`code` 'ECONNREFUSED'), unreachable, unknown host, or a failed
  *   TLS handshake; `cause` is Node's error.
  */
-export function* connect(host: string, port: number, options?: ConnectOptions): Operation<AsyncSocket> {
+export function connect(host: string, port: number, options?: ConnectOptions): Operation<AsyncSocket> {
+  return trackOperation(connectOp(host, port, options), 'connect()');
+}
+
+function* connectOp(host: string, port: number, options?: ConnectOptions): Operation<AsyncSocket> {
   checkHost('host', host);
   checkPort('port', port, false);
   const { tls: tlsOption } = checkOptions<ConnectOptions>('options', options);
@@ -109,7 +114,11 @@ export function* connect(host: string, port: number, options?: ConnectOptions): 
  * @throws {TypeError | RangeError} a bad host or port, before any I/O.
  * @throws {ResourceBroken} the address is in use (`code` 'EADDRINUSE') or not available.
  */
-export function* listen(port: number, host?: string, options?: ListenOptions): Operation<AsyncServer> {
+export function listen(port: number, host?: string, options?: ListenOptions): Operation<AsyncServer> {
+  return trackOperation(listenOp(port, host, options), 'listen()');
+}
+
+function* listenOp(port: number, host?: string, options?: ListenOptions): Operation<AsyncServer> {
   checkPort('port', port, true);
   if (host !== undefined) checkHost('host', host);
   const opts = checkOptions<ListenOptions>('options', options);
@@ -209,7 +218,11 @@ export class AsyncServer {
    * A task waiting in accept() gets `ResourceClosed`. Idempotent; a checkpoint that closes first,
    * even when cancelled.
    */
-  *close(): Operation<void> {
+  close(): Operation<void> {
+    return trackOperation(this.#close(), 'server.close()');
+  }
+
+  *#close(): Operation<void> {
     runningKernel('AsyncServer.close()');
     this.closeNow();
     yield checkpointTrap;
@@ -226,7 +239,12 @@ export class AsyncServer {
     return Promise.resolve();
   }
 
-  /** @internal The synchronous part of close(). */
+  /**
+   * Closes at once, synchronously and idempotently, closing the connections not yet accepted: for a `finally` that releases several resources (a cancelled `yield* a.close()` re-raises
+   * the cancellation, and the next line would never run) and for `using`.
+   * @example
+   * try { … } finally { a.closeNow(); b.closeNow(); }
+   */
   closeNow(): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -16,6 +16,7 @@ import { brokenBy } from './os-error.js';
 import { checkHost, checkOptions, checkPort, toBytes } from './check.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
+import { trackOperation } from '../undriven.js';
 
 /** Options of `openUdpSocket(options)`. */
 export interface UdpSocketOptions {
@@ -52,7 +53,11 @@ export interface Datagram {
  * } finally { yield* udp.close(); }
  * @throws {ResourceBroken} binding failed (`code` 'EADDRINUSE', …).
  */
-export function* openUdpSocket(options?: UdpSocketOptions): Operation<AsyncUdpSocket> {
+export function openUdpSocket(options?: UdpSocketOptions): Operation<AsyncUdpSocket> {
+  return trackOperation(openUdpSocketOp(options), 'openUdpSocket()');
+}
+
+function* openUdpSocketOp(options?: UdpSocketOptions): Operation<AsyncUdpSocket> {
   const opts = checkOptions<UdpSocketOptions>('options', options);
   const type = opts.type ?? 'udp4';
   if (type !== 'udp4' && type !== 'udp6') throw new TypeError(`Expected \`options.type\` to be 'udp4' or 'udp6', got ${describe(type)}`);
@@ -190,7 +195,11 @@ export class AsyncUdpSocket {
    * Closes the socket and waits until Node has released it; waiting tasks get `ResourceClosed`.
    * Idempotent. Inside a cancelled scope it closes first and then raises `CancelledError`.
    */
-  *close(): Operation<void> {
+  close(): Operation<void> {
+    return trackOperation(this.#close(), 'udp.close()');
+  }
+
+  *#close(): Operation<void> {
     runningKernel('AsyncUdpSocket.close()');
     this.closeNow();
     if (!this.#released && !this.#closer.waiting) {
@@ -212,7 +221,13 @@ export class AsyncUdpSocket {
     return new Promise((resolve) => { this.#socket.once('close', () => resolve()); });
   }
 
-  /** @internal The synchronous part of close(). */
+  /**
+   * Closes at once, synchronously and idempotently, without waiting for the host to release the
+   * handle: for a `finally` that releases several resources (a cancelled `yield* a.close()` re-raises
+   * the cancellation, and the next line would never run) and for `using`.
+   * @example
+   * try { … } finally { a.closeNow(); b.closeNow(); }
+   */
   closeNow(): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -95,6 +95,19 @@ describe('main', () => {
     await expectNoLeakedHandles(before);
   });
 
+  it('a receiver the program opened for a signal takes precedence over main(): the root is not cancelled', async () => {
+    const value = await mainWith({ signals: ['SIGUSR2'] }, function* () {
+      using receiver = openSignalReceiver('SIGUSR2');
+      process.kill(process.pid, 'SIGUSR2');
+      const got = yield* receiver;
+      yield* sleep(20); // a cancellation by main() would land here
+      return got;
+    });
+    expect(value).toBe('SIGUSR2');
+    expect(process.exitCode).toBeUndefined();
+    expect(listeners()).toBe(0);
+  });
+
   it('an error is reported and sets exit code 1', async () => {
     const reported: unknown[] = [];
     const boom = new Error('boom');
