@@ -4,7 +4,7 @@
  *
  * @module giambio
  */
-export type { Operation, Task, TaskState } from './types.js';
+export type { Instruction, Operation, Task, TaskState } from './types.js';
 export type { Clock } from './clock.js';
 export type { Debugger } from './debugger.js';
 export type { Host } from './host.js';

@@ -8,6 +8,7 @@ import { runningKernel } from './run-context.js';
 import { checkpointTrap, doneWith, sleepTrap, type Trap } from './trap.js';
 import { guardOperationClass, guardOperationObject, guardOperations, refuseOutsideTask } from './operation-guard.js';
 import type { Operation, Task } from './task.js';
+import type { Instruction } from './types.js';
 import { debugOperation } from './undriven.js';
 
 /**
@@ -19,18 +20,18 @@ import { debugOperation } from './undriven.js';
 class TrapOperation<T> implements Operation<T> {
   private trapped = false;
   constructor(readonly trap: Trap, private readonly ms: number) {}
-  next(value?: unknown): IteratorResult<unknown, T> {
+  next(value?: unknown): IteratorResult<Instruction, T> {
     if (this.trapped) return doneWith(value as T);
     this.trapped = true;
     refuseOutsideTask(this.trap === sleepTrap ? 'sleep()' : 'checkpoint()');
     this.trap.ms = this.ms;
     return this.trap.yielded;
   }
-  throw(error: unknown): IteratorResult<unknown, T> {
+  throw(error: unknown): IteratorResult<Instruction, T> {
     this.trapped = true;
     throw error;
   }
-  return(value: T): IteratorResult<unknown, T> {
+  return(value: T): IteratorResult<Instruction, T> {
     this.trapped = true;
     return doneWith(value);
   }

@@ -6,6 +6,7 @@
  * @internal
  */
 import type { TaskImpl } from './task.js';
+import type { Instruction } from './types.js';
 
 /**
  * Withdraws a parked task from whatever it waits on, when cancellation reaches it. Returns true if
@@ -34,6 +35,9 @@ export const TRAP_PARK = 3;       // park until woken; `abort` undoes the park
  */
 export type TrapKind = typeof TRAP_CHECKPOINT | typeof TRAP_SCHEDULE | typeof TRAP_SLEEP | typeof TRAP_PARK;
 
+/** A trap is the loop's `Instruction` (the brand exists only in the types). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Trap extends Instruction {}
 export class Trap {
   /** Milliseconds, for TRAP_SLEEP. */
   ms = 0;

@@ -3,8 +3,20 @@
  * `lib/types.ts`): type declarations only, so any module may import it without a runtime edge.
  */
 
+/** Brands `Instruction`: no value outside giambio has this key, so nothing else is an Instruction. */
+declare const instructionBrand: unique symbol;
+
+/**
+ * What an operation yields to the loop (a trap), opaque to users. Branded, as Effection does, so
+ * that a bare `yield op` or `yield 5` inside a generator typed `Operation<T>` fails to compile
+ * instead of failing at run time: only `yield*` of an operation produces these.
+ */
+export interface Instruction {
+  readonly [instructionBrand]: true;
+}
+
 /** What a task `yield*`s: a generator whose yields are the loop's traps and whose return is `T`. */
-export type Operation<T> = Generator<unknown, T, unknown>;
+export type Operation<T> = Generator<Instruction, T, unknown>;
 
 /** Where a task is in its life: `ready` (queued to run), `running`, `parked` (waiting), or ended:
  * `finished` (returned), `failed` (threw), `cancelled`. */

@@ -21,7 +21,7 @@
 import { maybeRunningKernel } from './run-context.js';
 import { guardOperationClass } from './operation-guard.js';
 import type { TaskImpl } from './task.js';
-import type { Operation } from './types.js';
+import type { Instruction, Operation } from './types.js';
 
 /** Sends one warning: Node's process warnings (stderr, `--no-warnings`, 'warning' events), else console.warn. */
 type WarningSink = (message: string, code: string) => void;
@@ -57,15 +57,15 @@ const pending = new WeakMap<TaskImpl, Array<TrackedOperation<unknown>>>();
 class TrackedOperation<T> implements Operation<T> {
   driven = false;
   constructor(readonly inner: Operation<T>, readonly what: string, readonly created: Error | null, readonly depth: number) {}
-  next(...value: [] | [unknown]): IteratorResult<unknown, T> {
+  next(...value: [] | [unknown]): IteratorResult<Instruction, T> {
     this.driven = true;
     return this.inner.next(...value);
   }
-  throw(error: unknown): IteratorResult<unknown, T> {
+  throw(error: unknown): IteratorResult<Instruction, T> {
     this.driven = true;
     return this.inner.throw(error);
   }
-  return(value: T): IteratorResult<unknown, T> {
+  return(value: T): IteratorResult<Instruction, T> {
     this.driven = true;
     return this.inner.return(value);
   }

@@ -16,6 +16,7 @@
  */
 import { runningKernel } from '../run-context.js';
 import type { Operation, TaskImpl } from '../task.js';
+import type { Instruction } from '../types.js';
 import { doneWith, scheduleTrap, type Trap } from '../trap.js';
 
 import { guardOperationClass } from '../operation-guard.js';
@@ -48,7 +49,7 @@ export class BlockingOperation<S, A, T> implements Operation<T> {
 
   constructor(readonly kind: BlockingKind<S, A, T>, private readonly subject: S, private arg: A) {}
 
-  next(value?: unknown): IteratorResult<unknown, T> {
+  next(value?: unknown): IteratorResult<Instruction, T> {
     switch (this.phase) {
       case NOT_STARTED: {
         this.phase = FINISHED; // if anything below throws, the operation is over
@@ -78,12 +79,12 @@ export class BlockingOperation<S, A, T> implements Operation<T> {
     }
   }
 
-  throw(error: unknown): IteratorResult<unknown, T> {
+  throw(error: unknown): IteratorResult<Instruction, T> {
     this.phase = FINISHED;
     throw error;
   }
 
-  return(value: T): IteratorResult<unknown, T> {
+  return(value: T): IteratorResult<Instruction, T> {
     this.phase = FINISHED;
     this.result = undefined;
     return doneWith(value);

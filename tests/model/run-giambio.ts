@@ -15,6 +15,7 @@ import type { Host } from '../../src/host.js';
 import type { Task } from '../../src/task.js';
 import { EVENTS, type PoolKind, type Program } from './program.js';
 import { Interpreter, Trace, desc, finallyViolations, type Op, type Runtime } from './interpret.js';
+import type { Operation } from '../../src/types.js';
 
 class GiambioRuntime implements Runtime<TaskPool, Task> {
   readonly events = Array.from({ length: EVENTS }, () => new Event<unknown>());
@@ -29,7 +30,9 @@ class GiambioRuntime implements Runtime<TaskPool, Task> {
   sleep(ms: number): Op<void> { return sleep(ms); }
   checkpoint(): Op<void> { return checkpoint(); }
   *foreign(): Op<void> { yield 5; }
-  pool<T>(kind: PoolKind, ms: number, body: (pool: TaskPool) => Op<T>): Op<T | undefined> {
+  pool<T>(kind: PoolKind, ms: number, model: (pool: TaskPool) => Op<T>): Op<T | undefined> {
+    // The model's operations yield any runtime's instructions; giambio's are branded (Instruction).
+    const body = model as (pool: TaskPool) => Operation<T>;
     switch (kind) {
       case 'pool': return createPool(body);
       case 'timeout': return withTimeout(ms, body);
@@ -37,7 +40,7 @@ class GiambioRuntime implements Runtime<TaskPool, Task> {
       case 'shield': return shield(body);
     }
   }
-  spawn(pool: TaskPool, name: string, body: () => Op<unknown>): Task { return pool.spawnWith({ name }, body); }
+  spawn(pool: TaskPool, name: string, body: () => Op<unknown>): Task { return pool.spawnWith({ name }, body as () => Operation<unknown>); }
   cancelTask(task: Task): void { task.cancel(); }
   cancelPool(pool: TaskPool): void { pool.cancel(); }
   setDeadline(pool: TaskPool, at: number): void { pool.deadline = at; }
@@ -94,7 +97,7 @@ export async function runOnGiambio(program: Program): Promise<GiambioRun> {
   const rt = new GiambioRuntime(program);
   const interpreter = new Interpreter(rt, trace, program);
   let outcome: string | null = null;
-  loop.run(function* root() { return yield* interpreter.root(); }).then(
+  loop.run((function* root() { return yield* interpreter.root(); }) as () => Operation<unknown>).then(
     (value) => { outcome = `finished ${desc(value)}`; },
     (error: unknown) => { outcome = `failed ${desc(error)}`; },
   );

@@ -16,6 +16,7 @@ import { MockClock } from '../../src/testing.js';
 import { runInWorker, withWorkers, workerModule, type WorkerPool } from '../../src/worker/node.js';
 import { runNode } from '../node/helpers.js';
 import { expectCoreEmpty } from '../helpers.js';
+import type { Operation } from '../../src/types.js';
 
 type Work = typeof import('./fixtures/work.mjs');
 const WORK = new URL('./fixtures/work.mjs', import.meta.url);
@@ -31,7 +32,7 @@ beforeAll(() => {
 const workerHandles = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Worker' || kind === 'MessagePort').length;
 
 /** Caught error of an operation (fails if it returned). */
-function* caught(op: Generator<unknown, unknown, unknown>): Generator<unknown, unknown, unknown> {
+function* caught(op: Operation<unknown>): Operation<unknown> {
   try {
     yield* op;
   } catch (error) {
