@@ -2,7 +2,8 @@
 // `skipLibCheck: false` so giambio's own declarations are checked too:
 //   node    lib es2022 + @types/node, module nodenext, every entry from an .mts and a .cts file
 //           (giambio/browser included: its types must not need the DOM lib in Node)
-//   browser lib dom + es2022, no Node types, bundler resolution: giambio, giambio/testing, giambio/browser
+//   browser lib dom + es2022, no Node types, bundler resolution: giambio, giambio/testing, giambio/browser,
+//           giambio/worker (its web build)
 //   both    lib dom + es2022 + @types/node, every entry (the two sets of globals together)
 //   node scripts/check-consumer-types.mjs [--tarball=giambio-x.tgz]
 // Run `npm run build` first. Exits 1 if any configuration fails to compile.
