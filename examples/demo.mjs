@@ -5,6 +5,10 @@
 //   npm start                              1,000 clients × 250 round trips
 //   npm start -- --clients=200 --rounds=50
 //   npm start -- --serve [port]            only serve (default port 1501), for `nc 127.0.0.1 1501`
+//   npm start -- --progress-ms=250         progress every 250 ms (default: 100 on a TTY, 1000 otherwise)
+//
+// On a TTY the progress is one line redrawn in place; piped (CI logs, `| tee`) it is a plain line
+// per interval.
 //
 // Ctrl+C cancels the whole tree (clients, handlers, server) and exits with code 130.
 import cliProgress from 'cli-progress';
@@ -59,28 +63,50 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-function* demo({ clients, rounds }) {
-  const stats = { open: 0, done: 0, latencies: new Float64Array(clients * rounds) };
+/**
+ * The live progress: on a TTY a cli-progress bar redrawn in place (round trips so far, rate,
+ * connections open); otherwise (a pipe, a CI log) a plain line every `everyMs`, nothing redrawn.
+ */
+function progressView(total, tty, everyMs) {
+  if (!tty) {
+    return {
+      everyMs,
+      start() {},
+      update(done, rate, open) { console.log(`progress         ${done.toLocaleString('en')}/${total.toLocaleString('en')} round trips, ${rate.toLocaleString('en')}/s, ${open} connections open`); },
+      stop() {},
+    };
+  }
   const bar = new cliProgress.SingleBar({
     format: 'round trips {bar} {percentage}% | {value}/{total} | {rate}/s | {open} connections open',
     hideCursor: true,
     clearOnComplete: false,
   }, cliProgress.Presets.shades_classic);
+  return {
+    everyMs,
+    start() { bar.start(total, 0, { rate: 0, open: 0 }); },
+    update(done, rate, open) { bar.update(done, { rate, open }); },
+    stop() { bar.stop(); },
+  };
+}
+
+function* demo({ clients, rounds, tty, progressMs }) {
+  const stats = { open: 0, done: 0, latencies: new Float64Array(clients * rounds) };
+  const view = progressView(clients * rounds, tty, progressMs ?? (tty ? 100 : 1000));
   const started = clock();
   let finished = started;
+  const rate = () => Math.round(stats.done / Math.max(0.001, (clock() - started) / 1000));
   yield* createPool(function* (everything) {
     const address = yield* everything.startWith({ name: 'echo server' }, echoServer, { port: 0 });
     everything.spawnWith({ name: 'progress' }, function* () {
-      bar.start(clients * rounds, 0, { rate: 0, open: 0 });
+      view.start();
       try {
         for (;;) {
-          yield* sleep(100);
-          const seconds = (clock() - started) / 1000;
-          bar.update(stats.done, { rate: Math.round(stats.done / seconds), open: stats.open });
+          yield* sleep(view.everyMs);
+          view.update(stats.done, rate(), stats.open);
         }
       } finally {
-        bar.update(stats.done, { rate: Math.round(stats.done / ((clock() - started) / 1000)), open: stats.open });
-        bar.stop();
+        if (tty) view.update(stats.done, rate(), stats.open);
+        view.stop();
       }
     });
     yield* createPool(function* (crowd) {
@@ -115,5 +141,7 @@ if (serveIndex !== -1) {
     });
   });
 } else {
-  main(demo, { clients: option('clients', 1000), rounds: option('rounds', 250) });
+  // --tty / --no-tty force the progress style (the default follows stdout).
+  const tty = process.argv.includes('--tty') ? true : process.argv.includes('--no-tty') ? false : Boolean(process.stdout.isTTY);
+  main(demo, { clients: option('clients', 1000), rounds: option('rounds', 250), tty, progressMs: option('progress-ms', undefined) });
 }

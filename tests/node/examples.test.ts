@@ -3,7 +3,7 @@
 // (`npm test` does it). Everything runs over loopback with bounded loops; children are killed in
 // `finally` blocks.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Operation } from '../../src/task.js';
@@ -281,6 +281,24 @@ describe('processes', () => {
     expect(result.stdout).toMatch(/round trips\s+800 in [\d.]+ s = [\d,]+\/s/);
     expect(result.stdout).toMatch(/latency\s+p50 [\d.]+ ms, p99 [\d.]+ ms/);
     expect(result.stdout).toMatch(/peak RSS\s+[\d.]+ MB/);
+  });
+
+  it('piped (not a TTY), the demo prints its progress as plain lines, nothing redrawn', async () => {
+    const result = await runNodeProcess(['examples/demo.mjs', '--clients=40', '--rounds=50', '--progress-ms=5'], 10_000);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/[\r\u001b]/);
+    expect(result.stdout).toMatch(/^progress\s+[\d,]+\/2,000 round trips, [\d,]+\/s, \d+ connections open$/m);
+    expect(result.stdout).toMatch(/round trips\s+2,000 in [\d.]+ s/);
+  });
+
+  it('on a TTY (a pseudo-terminal from script(1)), the demo redraws one live progress line, then the summary', async () => {
+    const command = `${JSON.stringify(process.execPath)} examples/demo.mjs --clients=40 --rounds=50`;
+    const result = spawnSync('script', ['-qfec', command, '/dev/null'], { cwd: root, encoding: 'utf8', timeout: 10_000 });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/round trips .*\| [\d,]+\/2000 \| [\d,]+\/s \| \d+ connections open/);
+    expect(result.stdout).toMatch(/\u001b\[/); // redrawn in place (cursor and line control)
+    expect(result.stdout).not.toMatch(/^progress\s/m);
+    expect(result.stdout).toMatch(/round trips\s+2,000 in [\d.]+ s/);
   });
 
   it('the demo with --serve serves until SIGINT, then exits 130 (main(): cancellation, no handle left)', async () => {
