@@ -2,6 +2,7 @@
 declare const STATUS_IGNORED: TaskStatus<never>;
 declare const asyncDisposeSymbol: typeof Symbol.asyncDispose;
 declare const disposeSymbol: typeof Symbol.dispose;
+declare const instructionBrand: unique symbol;
 declare class CancelledError extends GiambioError {
 }
 declare class CapacityLimiter {
@@ -122,6 +123,9 @@ interface Host {
     setTimer(fn: () => void, ms: number): unknown;
     clearTimer(handle: unknown): void;
 }
+interface Instruction {
+    readonly [instructionBrand]: true;
+}
 declare class InternalError extends GiambioError {
 }
 declare class Lock {
@@ -169,6 +173,7 @@ declare class MemoryChannel<T> implements AsyncIterable<T> {
     writeNowait(item: T): void;
     readNowait(): T;
     close(): void;
+    closeNow(): void;
     each(body: (item: T) => Operation<unknown>): Operation<void>;
     [Symbol.asyncIterator](): AsyncIterator<T>;
     statistics(): MemoryChannelStatistics;
@@ -180,7 +185,7 @@ interface MemoryChannelStatistics {
     waitingReaders: number;
     waitingWriters: number;
 }
-type Operation<T> = Generator<unknown, T, unknown>;
+type Operation<T> = Generator<Instruction, T, unknown>;
 type OperationFactory<T> = () => Operation<T>;
 declare class Portal {
     #private;
@@ -303,6 +308,7 @@ declare class TaskPool {
     cancel(reason?: string): void;
     get deadline(): number;
     set deadline(ms: number);
+    deadlineAfter(ms: number): void;
     get timedOut(): boolean;
     get cancelled(): boolean;
     get closed(): boolean;
@@ -347,5 +353,5 @@ declare function sleepUntil(deadline: number): Operation<void>;
 declare function until<T>(promise: PromiseLike<T>): Operation<T>;
 declare function useAbortSignal(): Operation<AbortSignal>;
 declare function withTimeout<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T | undefined>;
-export type { CapacityLimiterStatistics, Clock, ConditionStatistics, Debugger, EventLoopOptions, EventStatistics, Host, LockStatistics, LoopStatistics, MapOptions, MemoryChannelStatistics, Operation, OperationFactory, PortalRunOptions, Provide, QueueStatistics, RetryOptions, ScopeNode, SemaphoreOptions, SemaphoreStatistics, Settled, SpawnOptions, Task, TaskNode, TaskState, TaskStatus };
+export type { CapacityLimiterStatistics, Clock, ConditionStatistics, Debugger, EventLoopOptions, EventStatistics, Host, Instruction, LockStatistics, LoopStatistics, MapOptions, MemoryChannelStatistics, Operation, OperationFactory, PortalRunOptions, Provide, QueueStatistics, RetryOptions, ScopeNode, SemaphoreOptions, SemaphoreStatistics, Settled, SpawnOptions, Task, TaskNode, TaskState, TaskStatus };
 export { CancelledError, CapacityLimiter, Condition, Context, DeadlockError, EndOfChannel, ErrorStack, Event, EventLoop, GiambioError, InternalError, Lock, MemoryChannel, Portal, Queue, ResourceBroken, ResourceBusy, ResourceClosed, STATUS_IGNORED, Semaphore, TaskCancelledError, TaskPool, TooSlowError, WouldBlock, all, allSettled, call, checkpoint, clock, createContext, createPool, currentEffectiveDeadline, currentTask, formatTaskTree, map, openPortal, race, resource, retry, run, shield, skipAfter, sleep, sleepUntil, until, useAbortSignal, withTimeout };
