@@ -8,6 +8,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 export const entries = {
   index: 'src/index.ts',
   testing: 'src/testing.ts',
+  lowlevel: 'src/lowlevel.ts',
   node: 'src/node/index.ts',
   browser: 'src/browser/index.ts',
   'worker-node': 'src/worker/node.ts',

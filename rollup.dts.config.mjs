@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dts } from 'rollup-plugin-dts';
 import { stripInternal } from './scripts/strip-internal.mjs';
 
-const names = ['index', 'testing', 'node', 'browser'].filter((name) => existsSync(`dist/types/${name === 'index' || name === 'testing' ? name : `${name}/index`}.d.ts`));
+const names = ['index', 'testing', 'lowlevel', 'node', 'browser'].filter((name) => existsSync(`dist/types/${name === 'index' || name === 'testing' || name === 'lowlevel' ? name : `${name}/index`}.d.ts`));
 
 // giambio/worker: one declaration file per flavour (the same API; the API report shows both).
 const workers = ['node', 'web'].filter((flavour) => existsSync(`dist/types/worker/${flavour}.d.ts`)).flatMap((flavour) => {
@@ -17,7 +17,7 @@ const workers = ['node', 'web'].filter((flavour) => existsSync(`dist/types/worke
 });
 
 export default [...workers, ...names.flatMap((name) => {
-  const input = `dist/types/${name === 'index' || name === 'testing' ? name : `${name}/index`}.d.ts`;
+  const input = `dist/types/${name === 'index' || name === 'testing' || name === 'lowlevel' ? name : `${name}/index`}.d.ts`;
   // node: built-ins are the consumer's @types/node, referenced, not bundled.
   const external = (id) => id.startsWith('node:');
   return [

@@ -15,8 +15,8 @@ import { makeConsumer, pack, requireBuild, root } from './pack-consumer.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 
-const ALL = ['giambio', 'giambio/node', 'giambio/testing', 'giambio/browser', 'giambio/worker'];
-const BROWSER = ['giambio', 'giambio/testing', 'giambio/browser', 'giambio/worker'];
+const ALL = ['giambio', 'giambio/node', 'giambio/testing', 'giambio/lowlevel', 'giambio/browser', 'giambio/worker'];
+const BROWSER = ['giambio', 'giambio/testing', 'giambio/lowlevel', 'giambio/browser', 'giambio/worker'];
 const base = { strict: true, skipLibCheck: false, noEmit: true, target: 'es2022', exactOptionalPropertyTypes: true };
 
 /** One program importing every entry in `specs` (ESM import or CJS require). */

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as core from '../../src/index.js';
 import * as node from '../../src/node/index.js';
 import * as testing from '../../src/testing.js';
+import * as lowlevel from '../../src/lowlevel.js';
 import { checkpoint, sleep } from '../../src/operations.js';
 import { createPool, shield, skipAfter, withTimeout } from '../../src/pool.js';
 import { GiambioError } from '../../src/errors.js';
@@ -82,7 +83,7 @@ describe('awaiting an operation', () => {
     const check = (fn: unknown, name: string): void => {
       if (fn instanceof GeneratorFunction && typeof (fn as { prototype: { then?: unknown } }).prototype.then !== 'function') missing.push(name);
     };
-    for (const [entry, exports] of Object.entries({ core, node, testing })) {
+    for (const [entry, exports] of Object.entries({ core, node, testing, lowlevel })) {
       for (const [name, value] of Object.entries(exports)) {
         check(value, `${entry}.${name}`);
         if (typeof value === 'function' && value.prototype !== undefined) {
