@@ -1,6 +1,6 @@
 /**
  * Worker pools, the caller's side: `withWorkers`, `runInWorker` and the pool they hand out. A call
- * is a park like any other: the calling task waits (counted in `kernel.hostWaits`, so a virtual
+ * is a park like any other: the calling task waits (a `parkOnHost`: the kernel counts it in `hostWaits`, so a virtual
  * clock never jumps past work a worker is doing, and the deadlock detector knows a wake may come),
  * and the message from the worker wakes it.
  *
@@ -25,7 +25,7 @@ import { throwIfCancelled } from '../cancel-point.js';
 import { guardOperationClass } from '../operation-guard.js';
 import type { TaskImpl } from '../task.js';
 import type { Operation } from '../types.js';
-import { parkWith, scheduleTrap, type AbortFn } from '../trap.js';
+import { scheduleTrap, type AbortFn, parkOnHost } from '../trap.js';
 import type { WorkerBackend, WorkerHandle } from './backend.js';
 import { deserializeError, type FromWorker } from './protocol.js';
 import type { AnyWorkerModule, WorkerCallOptions, WorkerPool, WorkerPoolOptions, WorkerPoolStatistics } from './types.js';
@@ -232,8 +232,7 @@ class Pool implements WorkerPool<AnyWorkerModule> {
       }
       this.#queue.push(call);
     }
-    kernel.hostWaits++;
-    const value = yield parkWith(call.abort, `worker call \`${name}\``);
+    const value = yield parkOnHost(call.abort, `worker call \`${name}\``);
     return value;
   }
 
@@ -252,7 +251,6 @@ class Pool implements WorkerPool<AnyWorkerModule> {
     call.state = DONE;
     if (call.grace !== null) { clearTimeout(call.grace); call.grace = null; }
     const kernel = call.kernel;
-    kernel.hostWaits--;
     // The task may have been ended without its cooperation (loop.close()), or the loop died.
     if (kernel.failure !== null || call.task.abort !== call.abort) return;
     // An unknown export is reported by the worker (if no worker had reported its exports yet).
@@ -263,7 +261,6 @@ class Pool implements WorkerPool<AnyWorkerModule> {
   abortCall(call: PendingCall): boolean {
     if (call.state === QUEUED) {
       call.state = DONE; // withdrawn: #idle skips it, it never starts
-      call.kernel.hostWaits--;
       return true;
     }
     if (call.state !== RUNNING) return false; // cancelling already, or settled (never parked)
@@ -336,16 +333,14 @@ const abortNever: AbortFn = () => false;
 function* waitUninterruptibly(promise: Promise<unknown>, reason: string): Operation<void> {
   const kernel = runningKernel(reason);
   const me = kernel.current!;
-  kernel.hostWaits++;
   let settled = false;
   const wake = (): void => {
     if (settled) return;
     settled = true;
-    kernel.hostWaits--;
     if (kernel.failure === null && me.abort === abortNever) kernel.wake(me, undefined);
   };
   promise.then(wake, wake);
-  yield parkWith(abortNever, reason);
+  yield parkOnHost(abortNever, reason);
 }
 
 function cancelErrorOf(call: PendingCall): unknown {
