@@ -2,7 +2,6 @@
 declare const STATUS_IGNORED: TaskStatus<never>;
 declare const asyncDisposeSymbol: typeof Symbol.asyncDispose;
 declare const disposeSymbol: typeof Symbol.dispose;
-declare const instructionBrand: unique symbol;
 declare class CancelledError extends GiambioError {
 }
 declare class CapacityLimiter {
@@ -124,7 +123,7 @@ interface Host {
     clearTimer(handle: unknown): void;
 }
 interface Instruction {
-    readonly [instructionBrand]: true;
+    readonly '__giambio.instruction': true;
 }
 declare class InternalError extends GiambioError {
 }

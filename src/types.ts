@@ -3,16 +3,15 @@
  * `lib/types.ts`): type declarations only, so any module may import it without a runtime edge.
  */
 
-/** Brands `Instruction`: no value outside giambio has this key, so nothing else is an Instruction. */
-declare const instructionBrand: unique symbol;
-
 /**
  * What an operation yields to the loop (a trap), opaque to users. Branded, as Effection does, so
  * that a bare `yield op` or `yield 5` inside a generator typed `Operation<T>` fails to compile
  * instead of failing at run time: only `yield*` of an operation produces these.
+ * Discussion: the brand is a string key, not a `unique symbol`: each entry's bundled declarations
+ * (giambio, giambio/node, …) would declare its own symbol, and their Operations would not mix.
  */
 export interface Instruction {
-  readonly [instructionBrand]: true;
+  readonly '__giambio.instruction': true;
 }
 
 /** What a task `yield*`s: a generator whose yields are the loop's traps and whose return is `T`. */
