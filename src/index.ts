@@ -29,4 +29,6 @@ export { Semaphore, type SemaphoreOptions, type SemaphoreStatistics } from './sy
 export { CapacityLimiter, type CapacityLimiterStatistics } from './sync/capacity-limiter.js';
 export { Condition, type ConditionStatistics } from './sync/condition.js';
 export { MemoryChannel, type MemoryChannelStatistics } from './channel/memory-channel.js';
+export { openMemoryChannel, type MemoryChannelOptions } from './channel/open-memory-channel.js';
+export type { SendChannel, ReceiveChannel, ChannelStatistics, Overflow } from './channel/channel-types.js';
 export { until, call, useAbortSignal } from './interop.js';
