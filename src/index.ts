@@ -31,4 +31,5 @@ export { Condition, type ConditionStatistics } from './sync/condition.js';
 export { MemoryChannel, type MemoryChannelStatistics } from './channel/memory-channel.js';
 export { openMemoryChannel, type MemoryChannelOptions } from './channel/open-memory-channel.js';
 export type { SendChannel, ReceiveChannel, ChannelStatistics, Overflow } from './channel/channel-types.js';
+export { createBroadcast, Broadcast, type BroadcastOptions, type BroadcastStatistics } from './channel/broadcast.js';
 export { until, call, useAbortSignal } from './interop.js';

@@ -1,0 +1,5 @@
+// The environment-neutral channel and stream suites, run again in real browsers: importing a suite
+// registers its tests here. (The node project runs the same files directly.)
+import '../channel/open-memory-channel.test.js';
+import '../channel/open-memory-channel-cancel-safety.test.js';
+import '../channel/broadcast.test.js';
