@@ -30,6 +30,15 @@ export class ResourceBroken extends GiambioError {}
 /** The channel was closed and every buffered item has been read. */
 export class EndOfChannel extends GiambioError {}
 
+/**
+ * `receiveUntil` or `lines` found no delimiter within the byte limit. The bytes stay buffered
+ * (nothing is lost); the stream is usually beyond saving.
+ */
+export class DelimiterNotFound extends GiambioError {}
+
+/** The stream ended (EOF) before `receiveUntil` found its delimiter. The bytes read so far stay buffered. */
+export class IncompleteRead extends GiambioError {}
+
 /** A `…Nowait` operation would have had to wait. */
 export class WouldBlock extends GiambioError {}
 
@@ -119,7 +128,8 @@ function formatFailure(error: unknown, indent: string): string[] {
 for (const [cls, name] of [
   [GiambioError, 'GiambioError'], [CancelledError, 'CancelledError'], [TaskCancelledError, 'TaskCancelledError'],
   [TooSlowError, 'TooSlowError'], [ResourceClosed, 'ResourceClosed'], [ResourceBusy, 'ResourceBusy'],
-  [ResourceBroken, 'ResourceBroken'], [EndOfChannel, 'EndOfChannel'], [WouldBlock, 'WouldBlock'],
+  [ResourceBroken, 'ResourceBroken'], [EndOfChannel, 'EndOfChannel'],
+  [DelimiterNotFound, 'DelimiterNotFound'], [IncompleteRead, 'IncompleteRead'], [WouldBlock, 'WouldBlock'],
   [InternalError, 'InternalError'], [DeadlockError, 'DeadlockError'], [ErrorStack, 'ErrorStack'],
 ] as const) Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
 

@@ -21,6 +21,7 @@ export { openPortal, Portal, type PortalRunOptions } from './portal.js';
 export {
   GiambioError, CancelledError, TaskCancelledError, TooSlowError, ResourceClosed, ResourceBusy,
   ResourceBroken, EndOfChannel, WouldBlock, InternalError, ErrorStack, DeadlockError,
+  DelimiterNotFound, IncompleteRead,
 } from './errors.js';
 export { Event, type EventStatistics } from './sync/event.js';
 export { Queue, type QueueStatistics } from './sync/queue.js';
@@ -32,4 +33,8 @@ export { MemoryChannel, type MemoryChannelStatistics } from './channel/memory-ch
 export { openMemoryChannel, type MemoryChannelOptions } from './channel/open-memory-channel.js';
 export type { SendChannel, ReceiveChannel, ChannelStatistics, Overflow } from './channel/channel-types.js';
 export { createBroadcast, Broadcast, type BroadcastOptions, type BroadcastStatistics } from './channel/broadcast.js';
+export type { ByteStream } from './stream/byte-stream.js';
+export { StapledStream, type SendStream, type ReceiveStream } from './stream/stapled-stream.js';
+export { lines, type LinesOptions } from './stream/lines.js';
+export { receiveUntil, type ReceiveUntilOptions } from './stream/receive-until.js';
 export { until, call, useAbortSignal } from './interop.js';

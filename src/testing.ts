@@ -81,3 +81,5 @@ export function* waitAllTasksBlocked(): Operation<void> {
 
 // Awaiting any operation these make rejects (operation-guard.ts).
 guardOperations(waitAllTasksBlocked);
+
+export { memoryStreamPair, lockstepStreamPair, type MemoryStreamPairOptions } from './stream/memory-stream.js';

@@ -14,7 +14,8 @@
  */
 import { ResourceClosed, WouldBlock } from '../errors.js';
 import { describe } from '../describe.js';
-import type { Operation, TaskImpl } from '../task.js';
+import type { Operation } from '../types.js';
+import type { TaskImpl } from '../task.js';
 import { parkWith } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { BlockingOperation, PARK, type BlockingKind } from '../sync/blocking-operation.js';

@@ -4,7 +4,7 @@
  * learns that the conversation is over. `openMemoryChannel` makes the in-memory pair; `lines`,
  * `fromAsyncIterable` and `Broadcast.subscribe` return receive halves of their own.
  */
-import type { Operation } from '../task.js';
+import type { Operation } from '../types.js';
 
 /** What a send to a full buffer does: wait for room, discard the new item, or discard the oldest. */
 export type Overflow = 'wait' | 'dropNewest' | 'dropOldest';

@@ -5,7 +5,7 @@
  */
 import { EndOfChannel } from '../errors.js';
 import { startGenerator } from '../spawnable.js';
-import type { Operation } from '../task.js';
+import type { Operation } from '../types.js';
 
 export function* receiveEach<T>(what: string, receive: () => Operation<T>, body: (item: T) => Operation<unknown>): Operation<void> {
   for (;;) {

@@ -17,6 +17,7 @@ import type * as net from 'node:net';
 import { ResourceBusy, ResourceClosed } from '../errors.js';
 import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
+import type { ByteStream } from '../stream/byte-stream.js';
 import { checkpointTrap, scheduleTrap } from '../trap.js';
 import { describe } from '../describe.js';
 import { HostWait } from './host-wait.js';
@@ -42,8 +43,9 @@ const destroySocket = (socket: net.Socket): void => { socket.destroy(); };
  * try {
  *   yield* sock.sendAll('ping\n');
  *   const reply = yield* sock.receive(); // Uint8Array; empty at EOF
- * } finally { yield* sock.close(); } */
-export class AsyncSocket {
+ * } finally { yield* sock.close(); }
+ * It implements `ByteStream`, so `lines`, `receiveUntil` and protocol code written against ByteStream take it. */
+export class AsyncSocket implements ByteStream {
   readonly #socket: net.Socket;
   /** Received chunks not yet returned; `#head` bytes of the first one were already taken. */
   #chunks: Buffer[] = [];

@@ -3,3 +3,5 @@
 import '../channel/open-memory-channel.test.js';
 import '../channel/open-memory-channel-cancel-safety.test.js';
 import '../channel/broadcast.test.js';
+import '../stream/memory-stream.test.js';
+import '../stream/lines.test.js';

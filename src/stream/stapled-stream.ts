@@ -1,0 +1,81 @@
+/**
+ * StapledStream: one ByteStream made of two — sends go to one, receives come from the other (trio's
+ * `StapledStream`). For a process's stdin + stdout, or two one-way pipes.
+ */
+import type { Operation } from '../types.js';
+import { describe } from '../describe.js';
+import { checkStream } from './receive-until.js';
+import type { ByteStream } from './byte-stream.js';
+
+/** The disposal symbol, with the fallback `using` lowerings look up where it is not defined yet. */
+const disposeSymbol: typeof Symbol.dispose = (Symbol.dispose ?? Symbol.for('Symbol.dispose')) as typeof Symbol.dispose;
+
+/** The half of a stream a StapledStream sends through. */
+export type SendStream = Pick<ByteStream, 'sendAll' | 'sendEof' | 'close' | 'closeNow'>;
+/** The half of a stream a StapledStream receives from. */
+export type ReceiveStream = Pick<ByteStream, 'receive' | 'close' | 'closeNow'>;
+
+/**
+ * A ByteStream that sends through `sendStream` and receives from `receiveStream`.
+ * @example
+ * import { run, StapledStream } from 'giambio';
+ * import { memoryStreamPair } from 'giambio/testing';
+ * await run(function* () {
+ *   const [toPeer, peerIn] = memoryStreamPair();
+ *   const [peerOut, fromPeer] = memoryStreamPair();
+ *   const stream = new StapledStream(toPeer, fromPeer);
+ *   yield* stream.sendAll('question');
+ *   console.log(new TextDecoder().decode(yield* peerIn.receive())); // "question"
+ *   yield* peerOut.sendAll('answer');
+ *   console.log(new TextDecoder().decode(yield* stream.receive())); // "answer"
+ *   yield* stream.close(); // closes both halves
+ *   peerIn.closeNow();
+ *   peerOut.closeNow();
+ * });
+ * @throws {TypeError} either half is not a stream.
+ */
+export class StapledStream implements ByteStream {
+  constructor(readonly sendStream: SendStream, readonly receiveStream: ReceiveStream) {
+    if (typeof sendStream !== 'object' || sendStream === null || typeof sendStream.sendAll !== 'function') {
+      throw new TypeError(`Expected \`sendStream\` to be a ByteStream, got ${describe(sendStream)}`);
+    }
+    checkStream('receiveStream', receiveStream);
+  }
+
+  /** Sends through `sendStream`. */
+  sendAll(data: Uint8Array | string): Operation<void> {
+    return this.sendStream.sendAll(data);
+  }
+
+  /** Receives from `receiveStream`. */
+  receive(maxBytes?: number): Operation<Uint8Array> {
+    return this.receiveStream.receive(maxBytes);
+  }
+
+  /** Sends EOF through `sendStream` (the receiving half stays open). */
+  sendEof(): Operation<void> {
+    return this.sendStream.sendEof();
+  }
+
+  /** Closes both halves (the receiving one even if closing the sending one failed). */
+  *close(): Operation<void> {
+    try {
+      yield* this.sendStream.close();
+    } finally {
+      yield* this.receiveStream.close();
+    }
+  }
+
+  /** Closes both halves at once. */
+  closeNow(): void {
+    try {
+      this.sendStream.closeNow();
+    } finally {
+      this.receiveStream.closeNow();
+    }
+  }
+
+  [disposeSymbol](): void {
+    this.closeNow();
+  }
+}
