@@ -11,13 +11,15 @@
 //
 // What is fixed: giambio's handler wrote to every other client's socket itself, so one slow or
 // dead client stalled or crashed the sender, and leaving raised AttributeError (`clients.remove`
-// on a dict). Here every client has a bounded outbox (a MemoryChannel) drained by its own writer
-// task: relaying never waits, a client whose outbox overflows is disconnected, and leaving
-// (EOF, reset, or cancellation) always removes the client and tells the others.
+// on a dict). Here the room is a Broadcast and every client reads its socket with `lines` and
+// writes it from its own task, which drains its subscription: relaying never waits (a client
+// that cannot keep up loses its oldest messages, 'dropOldest'), and leaving (EOF, reset, an
+// over-long line, or cancellation) always removes the client and tells the others.
 import { pathToFileURL } from 'node:url';
-import { createPool, MemoryChannel, ResourceBroken, ResourceClosed, WouldBlock } from '../dist/index.mjs';
+import {
+  createBroadcast, createPool, lines, DelimiterNotFound, EndOfChannel, ErrorStack, ResourceBroken, ResourceClosed,
+} from '../dist/index.mjs';
 import { main, serveTcp } from '../dist/node.mjs';
-import { LineReader } from './lines.mjs';
 
 export const ASK_NAME = 'Welcome to the chatroom pal, may you tell me your name?\n> ';
 export const NAME_TAKEN = 'Sorry, but that name is already taken. Try again!\n> ';
@@ -25,77 +27,82 @@ export const welcomeLine = (name) => `Okay ${name}, welcome to the chatroom!\n`;
 export const joinedLine = (name) => `${name} joins the chatroom!\n> `;
 export const leftLine = (name) => `${name} has left the chatroom\n> `;
 export const relayLine = (name, address, text) => `[${name}] (${address}): ${text}\n> `;
-/** Messages waiting for one slow client before it is disconnected. */
-const OUTBOX = 256;
+/** Messages buffered for one slow client before it loses the oldest. */
+const BACKLOG = 256;
+/** Longest line a client may send (bytes); a longer one disconnects it. */
+const MAX_LINE = 4096;
 
 const quiet = () => {};
 
-/** Who is in the room: name → member. */
-export class Room {
-  /** @type {Map<string, { outbox: MemoryChannel<string>, sock: import('../dist/node.mjs').AsyncSocket }>} */
-  members = new Map();
+/** A client went away or misbehaved: the error (or every error of an ErrorStack) is one of these. */
+const isDisconnect = (error) => error instanceof ErrorStack
+  ? error.errors.every(isDisconnect)
+  : error instanceof ResourceBroken || error instanceof ResourceClosed || error instanceof DelimiterNotFound;
 
-  /** Sends `text` to everyone but `from`; never waits. A member that cannot keep up is dropped. */
-  broadcast(from, text) {
-    for (const [name, member] of this.members) {
-      if (name === from) continue;
-      try {
-        member.outbox.writeNowait(text);
-      } catch (error) {
-        if (!(error instanceof WouldBlock || error instanceof ResourceClosed)) throw error;
-        member.outbox.close();
-        member.sock[Symbol.dispose](); // its own tasks see the closed socket and leave
-      }
-    }
-  }
+/**
+ * Who is in the room, and what they say. A message is `{ from, text, echo }`: everyone else gets
+ * `text`; the sender itself gets `echo` (its prompt), nothing when `echo` is '', and a `null` echo
+ * ends the sender's own writer (its leave message is the last thing it needs).
+ */
+export class Room {
+  /** @type {Set<string>} */
+  names = new Set();
+  news = createBroadcast({ buffer: BACKLOG, overflow: 'dropOldest' });
 }
 
 /** Serves one client: name, join, relay, leave. Closes its socket in every case. */
 export function* handleClient(sock, room, log = quiet) {
   const address = `${sock.remoteAddress}:${sock.remotePort}`;
-  const lines = new LineReader(sock);
+  const incoming = lines(sock, { maxLineLength: MAX_LINE });
   let name = null;
-  let outbox = null;
+  let inbox = null;
   const leave = () => {
-    if (name === null || room.members.get(name)?.sock !== sock) return;
-    room.members.delete(name);
+    if (name === null || !room.names.delete(name)) return;
     log(`${name} has left the chatroom (${address})`);
-    room.broadcast(name, leftLine(name));
+    room.news.sendNowait({ from: name, text: leftLine(name), echo: null }); // never waits: 'dropOldest'
   };
   try {
     yield* sock.sendAll(ASK_NAME);
     for (;;) {
-      const line = yield* lines.next();
-      if (line === null) return; // left before choosing a name
+      let line;
+      try {
+        line = yield* incoming.receive();
+      } catch (error) {
+        if (error instanceof EndOfChannel) return; // left before choosing a name
+        throw error;
+      }
       const wanted = line.trim();
       if (wanted === '') { yield* sock.sendAll('> '); continue; }
-      if (!room.members.has(wanted)) { name = wanted; break; }
+      if (!room.names.has(wanted)) { name = wanted; break; }
       yield* sock.sendAll(NAME_TAKEN);
     }
-    const box = (outbox = new MemoryChannel(OUTBOX));
-    room.members.set(name, { outbox: box, sock });
-    box.writeNowait(`${welcomeLine(name)}> `);
-    log(`${name} has joined the chatroom (${address})`);
-    room.broadcast(name, joinedLine(name));
+    room.names.add(name);
+    const me = name;
+    const mine = (inbox = room.news.subscribe());
+    yield* sock.sendAll(`${welcomeLine(me)}> `);
+    log(`${me} has joined the chatroom (${address})`);
+    yield* room.news.send({ from: me, text: joinedLine(me), echo: '' });
     yield* createPool(function* (pool) {
       // The only task that writes to this socket after the join.
-      pool.spawnWith({ name: `writer ${name}` }, function* () {
-        yield* box.each(function* (text) { yield* sock.sendAll(text); });
+      pool.spawnWith({ name: `writer ${me}` }, function* () {
+        yield* mine.each(function* ({ from, text, echo }) {
+          if (from !== me) yield* sock.sendAll(text);
+          else if (echo === null) return false; // our own leave: everything before it was sent
+          else if (echo !== '') yield* sock.sendAll(echo);
+        });
       });
-      for (let line = yield* lines.next(); line !== null; line = yield* lines.next()) {
-        room.broadcast(name, relayLine(name, address, line));
-        box.writeNowait('> ');
-      }
-      // EOF: leave the room, then let the writer send what is left and end.
-      leave();
-      box.close();
+      yield* incoming.each(function* (line) {
+        yield* room.news.send({ from: me, text: relayLine(me, address, line), echo: '> ' });
+      });
+      leave(); // EOF: the writer sends what is left, sees our leave message and ends
     });
   } catch (error) {
-    if (!(error instanceof ResourceBroken || error instanceof ResourceClosed || error instanceof WouldBlock)) throw error;
+    if (!isDisconnect(error)) throw error;
     log(`${name ?? address} dropped: ${error.message}`);
   } finally {
     leave();
-    outbox?.close();
+    inbox?.close();
+    incoming.close();
     yield* sock.close();
   }
 }

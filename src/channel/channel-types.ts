@@ -37,7 +37,9 @@ export interface ChannelStatistics {
  * await run(function* () {
  *   const [send, receive] = openMemoryChannel<number>(1);
  *   yield* createPool(function* (pool) {
- *     pool.spawn(function* () { using s = send; for (let i = 0; i < 3; i++) yield* s.send(i); });
+ *     pool.spawn(function* () {
+ *       try { for (let i = 0; i < 3; i++) yield* send.send(i); } finally { send.close(); }
+ *     });
  *     yield* receive.each(function* (n) { console.log(n); }); // 0 1 2
  *   });
  * });
