@@ -33,6 +33,7 @@ export { MemoryChannel, type MemoryChannelStatistics } from './channel/memory-ch
 export { openMemoryChannel, type MemoryChannelOptions } from './channel/open-memory-channel.js';
 export type { SendChannel, ReceiveChannel, ChannelStatistics, Overflow } from './channel/channel-types.js';
 export { createBroadcast, Broadcast, type BroadcastOptions, type BroadcastStatistics } from './channel/broadcast.js';
+export { fromAsyncIterable, type FromAsyncIterableOptions, type IterableSource, type ReadableStreamLike } from './channel/from-async-iterable.js';
 export type { ByteStream } from './stream/byte-stream.js';
 export { StapledStream, type SendStream, type ReceiveStream } from './stream/stapled-stream.js';
 export { lines, type LinesOptions } from './stream/lines.js';

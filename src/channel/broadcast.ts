@@ -20,9 +20,10 @@ import { parkWith } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { BlockingOperation, PARK, type BlockingKind } from '../sync/blocking-operation.js';
 import { checkCount, withdrawer } from '../sync/waiting.js';
-import { ChannelCore, type CoreOwner, type Handle } from './channel-core.js';
+import { ChannelCore, type Handle } from './channel-core.js';
 import type { Overflow, ReceiveChannel } from './channel-types.js';
 import { checkOverflow, MemoryReceiveChannel } from './open-memory-channel.js';
+import { disposeSymbol } from '../disposable.js';
 
 const abortSend = withdrawer();
 const broadcastSend: BlockingKind<Broadcast<unknown>, unknown, void> = {
@@ -30,8 +31,6 @@ const broadcastSend: BlockingKind<Broadcast<unknown>, unknown, void> = {
   attempt: (broadcast, me, value) => broadcast.attemptSend(me, value),
   park: () => parkWith(abortSend, 'Broadcast.send'),
 };
-/** The disposal symbol, with the fallback `using` lowerings look up where it is not defined yet. */
-const disposeSymbol: typeof Symbol.dispose = (Symbol.dispose ?? Symbol.for('Symbol.dispose')) as typeof Symbol.dispose;
 
 /** Options of `createBroadcast`. */
 export interface BroadcastOptions {
@@ -73,7 +72,7 @@ export interface BroadcastStatistics {
  *   });
  * });
  */
-export class Broadcast<T> implements CoreOwner, Disposable {
+export class Broadcast<T> {
   readonly #buffer: number;
   readonly #overflow: Overflow;
   /** Each open subscription's core, with the handle that stands for this broadcast's send side in it. */

@@ -53,8 +53,10 @@ export class ChannelCore<T> {
   dropped = 0;
   /** Receivers outside the loop (async iterators) waiting for an item or a close. */
   watchers: Array<() => void> = [];
-  /** The Broadcast this core is a subscription of, if any. */
+  /** The Broadcast this core is a subscription of (or the fromAsyncIterable reader feeding it), if any. */
   owner: CoreOwner | null = null;
+  /** Set by `fail`: what receivers get instead of EndOfChannel once the send side is closed and drained. */
+  failure: { error: unknown } | null = null;
 
   constructor(
     /** Capacity (Infinity = unbounded, 0 = rendezvous). */
@@ -77,7 +79,7 @@ export class ChannelCore<T> {
     if (handle.closed) throw closedReceiver(what);
     const item = this.take();
     if (item !== NOTHING) return item;
-    if (this.openSend === 0) throw endOfChannel(what);
+    if (this.openSend === 0) throw this.ended(what);
     this.receivers.push(me, handle);
     return PARK;
   }
@@ -146,7 +148,7 @@ export class ChannelCore<T> {
     }
     if (--this.openSend === 0) {
       // Parked receivers mean nothing is buffered: they are at the end.
-      for (let t = this.receivers.shift(); t !== null; t = this.receivers.shift()) t.kernel.wakeThrow(t, endOfChannel('ReceiveChannel.receive()'));
+      for (let t = this.receivers.shift(); t !== null; t = this.receivers.shift()) t.kernel.wakeThrow(t, this.ended('ReceiveChannel.receive()'));
     }
     if (this.watchers.length > 0) this.notifyWatchers();
   }
@@ -176,9 +178,22 @@ export class ChannelCore<T> {
     if (handle.closed) return Promise.reject(closedReceiver(what));
     const item = this.take();
     if (item !== NOTHING) return Promise.resolve({ done: false, value: item });
-    if (this.openSend === 0) return Promise.resolve({ done: true, value: undefined });
+    if (this.openSend === 0) return this.failure === null ? Promise.resolve({ done: true, value: undefined }) : Promise.reject(this.failure.error);
     // Retried in a microtask, after the loop's current step: a sender that notified is parked by then.
     return new Promise<void>((resolve) => { this.watchers.push(resolve); }).then(() => this.nextForHost(handle, what));
+  }
+
+  /**
+   * Makes `error` what receivers get, after the buffered items, instead of EndOfChannel once the
+   * send side is closed (fromAsyncIterable: the source failed). Call before closing the last sender.
+   */
+  fail(error: unknown): void {
+    this.failure = { error };
+  }
+
+  /** What a receive raises once the send side is closed and drained. */
+  ended(what: string): unknown {
+    return this.failure === null ? endOfChannel(what) : this.failure.error;
   }
 
   notifyWatchers(): void {

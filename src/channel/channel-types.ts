@@ -44,7 +44,7 @@ export interface ChannelStatistics {
  *   });
  * });
  */
-export interface SendChannel<T> extends Disposable {
+export interface SendChannel<T> {
   /**
    * Sends `value`, waiting while the buffer is full (overflow `'wait'`). Always a checkpoint. If
    * cancelled while waiting, nothing was sent.
@@ -67,6 +67,8 @@ export interface SendChannel<T> extends Disposable {
   close(): void;
   /** The same as `close()` (every giambio resource has a synchronous `closeNow`). */
   closeNow(): void;
+  /** `using send = …` closes the handle at the end of the block. */
+  [Symbol.dispose](): void;
   /** `close()` has been called on this handle. */
   readonly closed: boolean;
   statistics(): ChannelStatistics;
@@ -81,7 +83,7 @@ export interface SendChannel<T> extends Disposable {
  * send.sendNowait('a'); send.sendNowait('b'); send.close();
  * for await (const item of receive) console.log(item); // a b
  */
-export interface ReceiveChannel<T> extends Disposable, AsyncIterable<T> {
+export interface ReceiveChannel<T> extends AsyncIterable<T> {
   /**
    * Receives the next item, waiting while there is none. Always a checkpoint. If cancelled while
    * waiting, nothing was taken.
@@ -103,6 +105,8 @@ export interface ReceiveChannel<T> extends Disposable, AsyncIterable<T> {
   close(): void;
   /** The same as `close()`. */
   closeNow(): void;
+  /** `using receive = …` closes the handle at the end of the block. */
+  [Symbol.dispose](): void;
   /** `close()` has been called on this handle. */
   readonly closed: boolean;
   statistics(): ChannelStatistics;

@@ -12,12 +12,11 @@ import type { Operation, TaskImpl } from '../task.js';
 import { parkWith } from '../trap.js';
 import { BlockingOperation, type BlockingKind, type PARK } from '../sync/blocking-operation.js';
 import { checkBody, checkCount, withdrawer } from '../sync/waiting.js';
-import { ChannelCore, NOTHING, endOfChannel, closedReceiver } from './channel-core.js';
+import { ChannelCore, NOTHING, closedReceiver } from './channel-core.js';
 import type { ChannelStatistics, Overflow, ReceiveChannel, SendChannel } from './channel-types.js';
 import { receiveEach } from './each.js';
+import { disposeSymbol } from '../disposable.js';
 
-/** The disposal symbol, with the fallback `using` lowerings look up where it is not defined yet. */
-const disposeSymbol: typeof Symbol.dispose = (Symbol.dispose ?? Symbol.for('Symbol.dispose')) as typeof Symbol.dispose;
 
 const abortSend = withdrawer();
 const abortReceive = withdrawer();
@@ -108,7 +107,7 @@ export class MemoryReceiveChannel<T> implements ReceiveChannel<T> {
     if (this.closed) throw closedReceiver('ReceiveChannel.receiveNowait()');
     const item = this.core.take();
     if (item !== NOTHING) return item;
-    if (this.core.openSend === 0) throw endOfChannel('ReceiveChannel.receiveNowait()');
+    if (this.core.openSend === 0) throw this.core.ended('ReceiveChannel.receiveNowait()');
     throw new WouldBlock('ReceiveChannel.receiveNowait(): the channel is empty');
   }
 

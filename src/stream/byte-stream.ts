@@ -24,7 +24,7 @@ import { describe } from '../describe.js';
  *   yield* b.close();
  * });
  */
-export interface ByteStream extends Disposable {
+export interface ByteStream {
   /**
    * Sends every byte of `data` (a string as UTF-8), waiting while the peer is slow. Always a
    * checkpoint.
@@ -49,6 +49,8 @@ export interface ByteStream extends Disposable {
   close(): Operation<void>;
   /** Closes at once, without waiting (synchronous, idempotent). */
   closeNow(): void;
+  /** `using stream = …` closes it at the end of the block (`closeNow`). */
+  [Symbol.dispose](): void;
 }
 
 /** @internal Bytes to send: a Uint8Array as is, a string as UTF-8. */

@@ -17,10 +17,9 @@ import { receiveEach } from '../channel/each.js';
 import { checkBody } from '../sync/waiting.js';
 import { checkBytes, type ByteStream } from './byte-stream.js';
 import { checkStream, findOrFail, readBufferOf, readUntil, type ReadBuffer } from './receive-until.js';
+import { disposeSymbol } from '../disposable.js';
 
 const NEWLINE = new Uint8Array([10]);
-/** The disposal symbol, with the fallback `using` lowerings look up where it is not defined yet. */
-const disposeSymbol: typeof Symbol.dispose = (Symbol.dispose ?? Symbol.for('Symbol.dispose')) as typeof Symbol.dispose;
 
 /** Options of `lines`. */
 export interface LinesOptions {

@@ -21,13 +21,12 @@ import { WaitQueue } from '../wait-queue.js';
 import { throwIfCancelled, withdrawer } from '../sync/waiting.js';
 import { describe } from '../describe.js';
 import { bytesOf, checkBytes, EMPTY_BYTES, type ByteStream } from './byte-stream.js';
+import { disposeSymbol } from '../disposable.js';
 
 /** Default `receive` size (bytes). */
 const DEFAULT_RECEIVE = 64 * 1024;
 const abortReceive = withdrawer();
 const abortSend = withdrawer();
-/** The disposal symbol, with the fallback `using` lowerings look up where it is not defined yet. */
-const disposeSymbol: typeof Symbol.dispose = (Symbol.dispose ?? Symbol.for('Symbol.dispose')) as typeof Symbol.dispose;
 
 /** One direction: bytes from one end's sendAll to the other end's receive. @internal */
 class BytePipe {

@@ -6,9 +6,8 @@ import type { Operation } from '../types.js';
 import { describe } from '../describe.js';
 import { checkStream } from './receive-until.js';
 import type { ByteStream } from './byte-stream.js';
+import { disposeSymbol } from '../disposable.js';
 
-/** The disposal symbol, with the fallback `using` lowerings look up where it is not defined yet. */
-const disposeSymbol: typeof Symbol.dispose = (Symbol.dispose ?? Symbol.for('Symbol.dispose')) as typeof Symbol.dispose;
 
 /** The half of a stream a StapledStream sends through. */
 export type SendStream = Pick<ByteStream, 'sendAll' | 'sendEof' | 'close' | 'closeNow'>;

@@ -5,3 +5,4 @@ import '../channel/open-memory-channel-cancel-safety.test.js';
 import '../channel/broadcast.test.js';
 import '../stream/memory-stream.test.js';
 import '../stream/lines.test.js';
+import '../channel/from-async-iterable.test.js';
