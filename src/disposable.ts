@@ -13,7 +13,7 @@ declare global {
   }
 }
 
-/** `Symbol.dispose`, or its registry fallback (annotated, so a class keyed by it satisfies an interface that declares `[Symbol.dispose]`). */
-export const disposeSymbol: typeof Symbol.dispose = (Symbol.dispose ?? Symbol.for('Symbol.dispose')) as typeof Symbol.dispose;
+/** `Symbol.dispose`, or its registry fallback. */
+export const disposeSymbol = (Symbol.dispose ?? Symbol.for('Symbol.dispose')) as typeof Symbol.dispose;
 /** `Symbol.asyncDispose`, or its registry fallback. */
-export const asyncDisposeSymbol: typeof Symbol.asyncDispose = (Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose')) as typeof Symbol.asyncDispose;
+export const asyncDisposeSymbol = (Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose')) as typeof Symbol.asyncDispose;

@@ -79,6 +79,8 @@ export class MemorySendChannel<T> implements SendChannel<T> {
     this.core.closeSender(this);
   }
 
+  declare [Symbol.dispose]: () => void;
+
   statistics(): ChannelStatistics {
     return this.core.statistics();
   }
@@ -128,6 +130,8 @@ export class MemoryReceiveChannel<T> implements ReceiveChannel<T> {
   [disposeSymbol](): void {
     this.core.closeReceiver(this);
   }
+
+  declare [Symbol.dispose]: () => void;
 
   statistics(): ChannelStatistics {
     return this.core.statistics();

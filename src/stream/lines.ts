@@ -80,6 +80,8 @@ class LineChannel implements ReceiveChannel<string> {
     this.close();
   }
 
+  declare [Symbol.dispose]: () => void;
+
   statistics(): ChannelStatistics {
     const s = this.source;
     return {

@@ -233,6 +233,8 @@ export class MemoryStream implements ByteStream {
     this.closeNow();
   }
 
+  declare [Symbol.dispose]: () => void;
+
   toString(): string {
     return `${this.name}(${this.#closed ? 'closed' : 'open'})`;
   }

@@ -77,4 +77,6 @@ export class StapledStream implements ByteStream {
   [disposeSymbol](): void {
     this.closeNow();
   }
+
+  declare [Symbol.dispose]: () => void;
 }
