@@ -175,8 +175,6 @@ export class Broadcast<T> {
     this.close();
   }
 
-  declare [Symbol.dispose]: () => void;
-
   statistics(): BroadcastStatistics {
     return {
       subscribers: this.#subscriptions.size, tasksWaitingSend: this.#senders.length,

@@ -15,7 +15,9 @@ export type SendStream = Pick<ByteStream, 'sendAll' | 'sendEof' | 'close' | 'clo
 export type ReceiveStream = Pick<ByteStream, 'receive' | 'close' | 'closeNow'>;
 
 /**
- * A ByteStream that sends through `sendStream` and receives from `receiveStream`.
+ * A ByteStream that sends through `sendStream` and receives from `receiveStream`. (It is one
+ * structurally: `implements` is left out only because its `[Symbol.dispose]` is keyed by the
+ * disposal symbol's fallback, see disposable.ts.)
  * @example
  * import { run, StapledStream } from 'giambio';
  * import { memoryStreamPair } from 'giambio/testing';
@@ -33,7 +35,7 @@ export type ReceiveStream = Pick<ByteStream, 'receive' | 'close' | 'closeNow'>;
  * });
  * @throws {TypeError} either half is not a stream.
  */
-export class StapledStream implements ByteStream {
+export class StapledStream {
   constructor(readonly sendStream: SendStream, readonly receiveStream: ReceiveStream) {
     if (typeof sendStream !== 'object' || sendStream === null || typeof sendStream.sendAll !== 'function') {
       throw new TypeError(`Expected \`sendStream\` to be a ByteStream, got ${describe(sendStream)}`);
@@ -77,6 +79,4 @@ export class StapledStream implements ByteStream {
   [disposeSymbol](): void {
     this.closeNow();
   }
-
-  declare [Symbol.dispose]: () => void;
 }

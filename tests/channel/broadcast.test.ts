@@ -178,9 +178,11 @@ describe('createBroadcast', () => {
 
   it('with no subscribers a send completes at once', async () => {
     await runChecked(function* () {
-      using b = createBroadcast<number>({ buffer: 1 });
+      const b = createBroadcast<number>({ buffer: 1 });
       for (let i = 0; i < 3; i++) yield* b.send(i);
       expect(b.statistics()).toEqual({ subscribers: 0, tasksWaitingSend: 0, buffer: 1, overflow: 'wait', closed: false });
+      (b as unknown as Disposable)[Symbol.dispose](); // what `using` calls
+      expect(b.closed).toBe(true);
     });
   });
 
