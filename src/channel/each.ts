@@ -6,8 +6,9 @@
 import { EndOfChannel } from '../errors.js';
 import { startGenerator } from '../spawnable.js';
 import type { Operation } from '../types.js';
+import { guardOperations } from '../operation-guard.js';
 
-export function* receiveEach<T>(what: string, receive: () => Operation<T>, body: (item: T) => Operation<unknown>): Operation<void> {
+export const receiveEach = function* each<T>(what: string, receive: () => Operation<T>, body: (item: T) => Operation<unknown>): Operation<void> {
   for (;;) {
     let item: T;
     try {
@@ -18,5 +19,7 @@ export function* receiveEach<T>(what: string, receive: () => Operation<T>, body:
     }
     if ((yield* startGenerator<unknown>(what, body, [item])) === false) return;
   }
-}
+};
 
+// Awaiting `channel.each(…)` rejects (operation-guard.ts).
+guardOperations(receiveEach);

@@ -23,6 +23,7 @@ import { checkCount } from '../sync/waiting.js';
 import { ChannelCore } from './channel-core.js';
 import type { ReceiveChannel } from './channel-types.js';
 import { MemoryReceiveChannel, MemorySendChannel } from './open-memory-channel.js';
+import { guardOperations } from '../operation-guard.js';
 
 /** Options of `fromAsyncIterable`. */
 export interface FromAsyncIterableOptions {
@@ -143,7 +144,12 @@ export function fromAsyncIterable<T>(iterable: IterableSource<T>, options: FromA
   checkSource(iterable);
   if (!isObject(options)) throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
   const buffer = checkCount('options.buffer', options.buffer ?? 0, 0, true);
-  return resource<ReceiveChannel<T>>(function* fromAsyncIterable(provide) {
+  return openReader(iterable, buffer);
+}
+
+/** The operation fromAsyncIterable returns (named so that awaiting it says `fromAsyncIterable()`). */
+const openReader = function* fromAsyncIterable<T>(iterable: IterableSource<T>, buffer: number): Operation<ReceiveChannel<T>> {
+  return yield* resource<ReceiveChannel<T>>(function* fromAsyncIterable(provide) {
     const core = new ChannelCore<T>(buffer, 'wait');
     const sender = new MemorySendChannel(core);
     const puller = open(iterable);
@@ -160,4 +166,7 @@ export function fromAsyncIterable<T>(iterable: IterableSource<T>, options: FromA
       puller.stop();
     }
   });
-}
+};
+
+// Awaiting `fromAsyncIterable(…)` rejects (operation-guard.ts).
+guardOperations(openReader);

@@ -18,6 +18,7 @@ import { checkBody } from '../sync/waiting.js';
 import { checkBytes, type ByteStream } from './byte-stream.js';
 import { checkStream, findOrFail, readBufferOf, readUntil, type ReadBuffer } from './receive-until.js';
 import { disposeSymbol } from '../disposable.js';
+import { guardOperations } from '../operation-guard.js';
 
 const NEWLINE = new Uint8Array([10]);
 
@@ -139,3 +140,6 @@ export function lines(stream: ByteStream, options: LinesOptions = {}): ReceiveCh
   }
   return new LineChannel(new LineSource(stream, readBufferOf(stream), maxLineLength, decoder));
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(LineChannel);

@@ -22,6 +22,7 @@ import { throwIfCancelled, withdrawer } from '../sync/waiting.js';
 import { describe } from '../describe.js';
 import { bytesOf, checkBytes, EMPTY_BYTES, type ByteStream } from './byte-stream.js';
 import { disposeSymbol } from '../disposable.js';
+import { guardOperations } from '../operation-guard.js';
 
 /** Default `receive` size (bytes). */
 const DEFAULT_RECEIVE = 64 * 1024;
@@ -293,3 +294,6 @@ export function lockstepStreamPair(): [ByteStream, ByteStream] {
 function pair(aToB: BytePipe, bToA: BytePipe, name: string): [MemoryStream, MemoryStream] {
   return [new MemoryStream(aToB, bToA, name), new MemoryStream(bToA, aToB, name)];
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(MemoryStream);

@@ -15,6 +15,7 @@ import type { Operation } from '../types.js';
 import { scheduleTrap } from '../trap.js';
 import { throwIfCancelled } from '../sync/waiting.js';
 import { bytesOf, checkBytes, type ByteStream } from './byte-stream.js';
+import { guardOperations } from '../operation-guard.js';
 
 /** Bytes asked of the stream per receive while looking for a delimiter. */
 const CHUNK = 64 * 1024;
@@ -158,8 +159,13 @@ export function receiveUntil(stream: ByteStream, delimiter: Uint8Array | string,
   if (delim.length === 0) throw new RangeError('Expected `delimiter` to be at least one byte, got an empty one');
   if (typeof options !== 'object' || options === null) throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
   const maxBytes = checkBytes('options.maxBytes', options.maxBytes ?? 65_536, true);
-  return readUntil(stream, readBufferOf(stream), delim.slice(), maxBytes, 'fail', 'receiveUntil()');
+  return receiveUntilOperation(stream, delim.slice(), maxBytes);
 }
+
+/** The operation receiveUntil returns (named so that awaiting it says `receiveUntil()`). */
+const receiveUntilOperation = function* receiveUntil(stream: ByteStream, delimiter: Uint8Array, maxBytes: number): Operation<Uint8Array> {
+  return yield* readUntil(stream, readBufferOf(stream), delimiter, maxBytes, 'fail', 'receiveUntil()');
+};
 
 /** @internal Throws a TypeError unless `stream` looks like a ByteStream (has `receive`). */
 export function checkStream(name: string, stream: unknown): void {
@@ -167,3 +173,6 @@ export function checkStream(name: string, stream: unknown): void {
     throw new TypeError(`Expected \`${name}\` to be a ByteStream, got ${describe(stream)}`);
   }
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(receiveUntilOperation, readUntil);

@@ -7,6 +7,7 @@ import { describe } from '../describe.js';
 import { checkStream } from './receive-until.js';
 import type { ByteStream } from './byte-stream.js';
 import { disposeSymbol } from '../disposable.js';
+import { guardOperations } from '../operation-guard.js';
 
 
 /** The half of a stream a StapledStream sends through. */
@@ -80,3 +81,6 @@ export class StapledStream {
     this.closeNow();
   }
 }
+
+// Awaiting any operation these make rejects (operation-guard.ts).
+guardOperations(StapledStream);

@@ -3,6 +3,7 @@
 import '../channel/open-memory-channel.test.js';
 import '../channel/open-memory-channel-cancel-safety.test.js';
 import '../channel/broadcast.test.js';
+import '../channel/awaiting-operations.test.js';
 import '../stream/memory-stream.test.js';
 import '../stream/lines.test.js';
 import '../channel/from-async-iterable.test.js';
