@@ -52,7 +52,9 @@ export interface BroadcastStatistics {
   tasksWaitingSend: number;
   /** Slots per subscription. */
   buffer: number;
+  /** The overflow policy of every subscription. */
   overflow: Overflow;
+  /** `close()` has been called. */
   closed: boolean;
 }
 
@@ -175,6 +177,7 @@ export class Broadcast<T> {
     this.close();
   }
 
+  /** Subscriptions, parked senders and settings, now. */
   statistics(): BroadcastStatistics {
     return {
       subscribers: this.#subscriptions.size, tasksWaitingSend: this.#senders.length,

@@ -71,6 +71,7 @@ export interface SendChannel<T> {
   [Symbol.dispose](): void;
   /** `close()` has been called on this handle. */
   readonly closed: boolean;
+  /** Counts for the whole channel (shared by every clone of both halves). */
   statistics(): ChannelStatistics;
 }
 
@@ -109,6 +110,7 @@ export interface ReceiveChannel<T> extends AsyncIterable<T> {
   [Symbol.dispose](): void;
   /** `close()` has been called on this handle. */
   readonly closed: boolean;
+  /** Counts for the whole channel (shared by every clone of both halves). */
   statistics(): ChannelStatistics;
   /**
    * Receives every item until `EndOfChannel`, running `body(item)` in the calling task for each.

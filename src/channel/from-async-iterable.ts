@@ -36,7 +36,9 @@ export interface FromAsyncIterableOptions {
  * through `getReader()`. Give the item type explicitly: `fromAsyncIterable<Uint8Array>(response.body)`.
  */
 export interface ReadableStreamLike {
+  /** Locks the stream to a reader (called once, with no arguments). */
   getReader(...args: never[]): unknown;
+  /** Cancels the stream (the reader's `cancel()` is what fromAsyncIterable calls). */
   cancel(reason?: unknown): Promise<void>;
 }
 

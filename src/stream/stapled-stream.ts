@@ -37,7 +37,12 @@ export type ReceiveStream = Pick<ByteStream, 'receive' | 'close' | 'closeNow'>;
  * @throws {TypeError} either half is not a stream.
  */
 export class StapledStream {
-  constructor(readonly sendStream: SendStream, readonly receiveStream: ReceiveStream) {
+  constructor(
+    /** Where `sendAll` and `sendEof` go. */
+    readonly sendStream: SendStream,
+    /** Where `receive` reads from. */
+    readonly receiveStream: ReceiveStream,
+  ) {
     if (typeof sendStream !== 'object' || sendStream === null || typeof sendStream.sendAll !== 'function') {
       throw new TypeError(`Expected \`sendStream\` to be a ByteStream, got ${describe(sendStream)}`);
     }
