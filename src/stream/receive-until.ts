@@ -13,7 +13,7 @@ import { describe } from '../describe.js';
 import { runningKernel } from '../run-context.js';
 import type { Operation } from '../types.js';
 import { scheduleTrap } from '../trap.js';
-import { throwIfCancelled } from '../sync/waiting.js';
+import { throwIfCancelled } from '../cancel-point.js';
 import { bytesOf, checkBytes, type ByteStream } from './byte-stream.js';
 import { guardOperations } from '../operation-guard.js';
 
