@@ -2,6 +2,37 @@
 declare const STATUS_IGNORED: TaskStatus<never>;
 declare const asyncDisposeSymbol: typeof Symbol.asyncDispose;
 declare const disposeSymbol: typeof Symbol.dispose;
+declare class Broadcast<T> {
+    #private;
+    [disposeSymbol]: () => void;
+    get subscribers(): number;
+    get closed(): boolean;
+    send(value: T): Operation<void>;
+    sendNowait(value: T): void;
+    subscribe(): ReceiveChannel<T>;
+    close(): void;
+    closeNow(): void;
+    statistics(): BroadcastStatistics;
+}
+interface BroadcastOptions {
+    buffer?: number;
+    overflow?: Overflow;
+}
+interface BroadcastStatistics {
+    subscribers: number;
+    tasksWaitingSend: number;
+    buffer: number;
+    overflow: Overflow;
+    closed: boolean;
+}
+interface ByteStream {
+    sendAll(data: Uint8Array | string): Operation<void>;
+    receive(maxBytes?: number): Operation<Uint8Array>;
+    sendEof(): Operation<void>;
+    close(): Operation<void>;
+    closeNow(): void;
+    [Symbol.dispose](): void;
+}
 declare class CancelledError extends GiambioError {
 }
 declare class CapacityLimiter {
@@ -25,6 +56,16 @@ interface CapacityLimiterStatistics {
     total: number;
     borrowers: unknown[];
     waiting: number;
+}
+interface ChannelStatistics {
+    currentBufferUsed: number;
+    maxBufferSize: number;
+    overflow: Overflow;
+    dropped: number;
+    openSendChannels: number;
+    openReceiveChannels: number;
+    tasksWaitingSend: number;
+    tasksWaitingReceive: number;
 }
 interface Clock {
     now(): number;
@@ -76,6 +117,8 @@ interface Debugger {
     afterCancel?(task: Task): void;
     onExceptionRaised?(task: Task, error: unknown): void;
 }
+declare class DelimiterNotFound extends GiambioError {
+}
 declare class EndOfChannel extends GiambioError {
 }
 declare class ErrorStack extends AggregateError {
@@ -115,6 +158,9 @@ interface EventStatistics {
     isSet: boolean;
     waiting: number;
 }
+interface FromAsyncIterableOptions {
+    buffer?: number;
+}
 declare class GiambioError extends Error {
 }
 interface Host {
@@ -122,10 +168,17 @@ interface Host {
     setTimer(fn: () => void, ms: number): unknown;
     clearTimer(handle: unknown): void;
 }
+declare class IncompleteRead extends GiambioError {
+}
 interface Instruction {
     readonly '__giambio.instruction': true;
 }
 declare class InternalError extends GiambioError {
+}
+type IterableSource<T> = AsyncIterable<T> | Iterable<T> | ReadableStreamLike;
+interface LinesOptions {
+    maxLineLength?: number;
+    encoding?: string;
 }
 declare class Lock {
     #private;
@@ -177,6 +230,9 @@ declare class MemoryChannel<T> implements AsyncIterable<T> {
     [Symbol.asyncIterator](): AsyncIterator<T>;
     statistics(): MemoryChannelStatistics;
 }
+interface MemoryChannelOptions {
+    overflow?: Overflow;
+}
 interface MemoryChannelStatistics {
     size: number;
     maxsize: number;
@@ -186,6 +242,7 @@ interface MemoryChannelStatistics {
 }
 type Operation<T> = Generator<Instruction, T, unknown>;
 type OperationFactory<T> = () => Operation<T>;
+type Overflow = 'wait' | 'dropNewest' | 'dropOldest';
 declare class Portal {
     #private;
     get closed(): boolean;
@@ -218,6 +275,25 @@ interface QueueStatistics {
     maxsize: number;
     waitingGetters: number;
     waitingPutters: number;
+}
+interface ReadableStreamLike {
+    getReader(...args: never[]): unknown;
+    cancel(reason?: unknown): Promise<void>;
+}
+interface ReceiveChannel<T> extends AsyncIterable<T> {
+    receive(): Operation<T>;
+    receiveNowait(): T;
+    clone(): ReceiveChannel<T>;
+    close(): void;
+    closeNow(): void;
+    [Symbol.dispose](): void;
+    readonly closed: boolean;
+    statistics(): ChannelStatistics;
+    each(body: (item: T) => Operation<unknown>): Operation<void>;
+}
+type ReceiveStream = Pick<ByteStream, 'receive' | 'close' | 'closeNow'>;
+interface ReceiveUntilOptions {
+    maxBytes?: number;
 }
 declare class ResourceBroken extends GiambioError {
 }
@@ -262,6 +338,17 @@ interface SemaphoreStatistics {
     max: number;
     waiting: number;
 }
+interface SendChannel<T> {
+    send(value: T): Operation<void>;
+    sendNowait(value: T): void;
+    clone(): SendChannel<T>;
+    close(): void;
+    closeNow(): void;
+    [Symbol.dispose](): void;
+    readonly closed: boolean;
+    statistics(): ChannelStatistics;
+}
+type SendStream = Pick<ByteStream, 'sendAll' | 'sendEof' | 'close' | 'closeNow'>;
 type Settled<T> = {
     status: 'fulfilled';
     value: T;
@@ -274,6 +361,17 @@ type SettledResults<T extends readonly OperationFactory<unknown>[]> = {
 };
 interface SpawnOptions {
     name?: string;
+}
+declare class StapledStream {
+    [disposeSymbol]: () => void;
+    readonly sendStream: SendStream;
+    readonly receiveStream: ReceiveStream;
+    constructor(sendStream: SendStream, receiveStream: ReceiveStream);
+    sendAll(data: Uint8Array | string): Operation<void>;
+    receive(maxBytes?: number): Operation<Uint8Array>;
+    sendEof(): Operation<void>;
+    close(): Operation<void>;
+    closeNow(): void;
 }
 interface Task<T = unknown> {
     readonly id: number;
@@ -327,21 +425,30 @@ declare function allSettled<const T extends readonly OperationFactory<unknown>[]
 declare function call<T>(fn: (signal: AbortSignal) => PromiseLike<T>): Operation<T>;
 declare function checkpoint(): Operation<void>;
 declare function clock(): number;
+declare function createBroadcast<T>(options?: BroadcastOptions): Broadcast<T>;
 declare function createContext<T>(name: string, defaultValue?: T): Context<T>;
 declare function createPool<T>(body: (pool: TaskPool) => Operation<T>): Operation<T | undefined>;
 declare function currentEffectiveDeadline(): number;
 declare function currentTask(): Task;
 declare function formatTaskTree(tree: TaskNode | null): string;
+declare function fromAsyncIterable<T = unknown>(stream: ReadableStreamLike, options?: FromAsyncIterableOptions): Operation<ReceiveChannel<T>>;
+declare function fromAsyncIterable<T>(iterable: AsyncIterable<T> | Iterable<T>, options?: FromAsyncIterableOptions): Operation<ReceiveChannel<T>>;
 declare global {
     interface SymbolConstructor {
         readonly dispose: unique symbol;
         readonly asyncDispose: unique symbol;
     }
 }
+declare function lines(stream: ByteStream, options?: LinesOptions): ReceiveChannel<string>;
 declare function map<T, R>(items: Iterable<T>, fn: (item: T, index: number) => Operation<R>, options?: MapOptions): Operation<R[]>;
+declare function openMemoryChannel<T>(maxsize?: number, options?: MemoryChannelOptions): [
+    SendChannel<T>,
+    ReceiveChannel<T>
+];
 declare function openPortal(): Operation<Portal>;
 declare function race<T>(fns: Iterable<OperationFactory<T>>): Operation<T>;
 declare function race<const T extends readonly OperationFactory<unknown>[]>(fns: T): Operation<Results<T>[number]>;
+declare function receiveUntil(stream: ByteStream, delimiter: Uint8Array | string, options?: ReceiveUntilOptions): Operation<Uint8Array>;
 declare function resource<T>(body: (provide: Provide<T>) => Operation<void>): Operation<T>;
 declare function retry<T>(fn: () => Operation<T>, options: RetryOptions): Operation<T>;
 declare function run<T, A extends unknown[]>(main: (...args: A) => Operation<T>, ...args: A): Promise<T>;
@@ -352,5 +459,5 @@ declare function sleepUntil(deadline: number): Operation<void>;
 declare function until<T>(promise: PromiseLike<T>): Operation<T>;
 declare function useAbortSignal(): Operation<AbortSignal>;
 declare function withTimeout<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T | undefined>;
-export type { CapacityLimiterStatistics, Clock, ConditionStatistics, Debugger, EventLoopOptions, EventStatistics, Host, Instruction, LockStatistics, LoopStatistics, MapOptions, MemoryChannelStatistics, Operation, OperationFactory, PortalRunOptions, Provide, QueueStatistics, RetryOptions, ScopeNode, SemaphoreOptions, SemaphoreStatistics, Settled, SpawnOptions, Task, TaskNode, TaskState, TaskStatus };
-export { CancelledError, CapacityLimiter, Condition, Context, DeadlockError, EndOfChannel, ErrorStack, Event, EventLoop, GiambioError, InternalError, Lock, MemoryChannel, Portal, Queue, ResourceBroken, ResourceBusy, ResourceClosed, STATUS_IGNORED, Semaphore, TaskCancelledError, TaskPool, TooSlowError, WouldBlock, all, allSettled, call, checkpoint, clock, createContext, createPool, currentEffectiveDeadline, currentTask, formatTaskTree, map, openPortal, race, resource, retry, run, shield, skipAfter, sleep, sleepUntil, until, useAbortSignal, withTimeout };
+export type { BroadcastOptions, BroadcastStatistics, ByteStream, CapacityLimiterStatistics, ChannelStatistics, Clock, ConditionStatistics, Debugger, EventLoopOptions, EventStatistics, FromAsyncIterableOptions, Host, Instruction, IterableSource, LinesOptions, LockStatistics, LoopStatistics, MapOptions, MemoryChannelOptions, MemoryChannelStatistics, Operation, OperationFactory, Overflow, PortalRunOptions, Provide, QueueStatistics, ReadableStreamLike, ReceiveChannel, ReceiveStream, ReceiveUntilOptions, RetryOptions, ScopeNode, SemaphoreOptions, SemaphoreStatistics, SendChannel, SendStream, Settled, SpawnOptions, Task, TaskNode, TaskState, TaskStatus };
+export { Broadcast, CancelledError, CapacityLimiter, Condition, Context, DeadlockError, DelimiterNotFound, EndOfChannel, ErrorStack, Event, EventLoop, GiambioError, IncompleteRead, InternalError, Lock, MemoryChannel, Portal, Queue, ResourceBroken, ResourceBusy, ResourceClosed, STATUS_IGNORED, Semaphore, StapledStream, TaskCancelledError, TaskPool, TooSlowError, WouldBlock, all, allSettled, call, checkpoint, clock, createBroadcast, createContext, createPool, currentEffectiveDeadline, currentTask, formatTaskTree, fromAsyncIterable, lines, map, openMemoryChannel, openPortal, race, receiveUntil, resource, retry, run, shield, skipAfter, sleep, sleepUntil, until, useAbortSignal, withTimeout };

@@ -27,7 +27,7 @@ declare class AsyncServer {
     [Symbol.asyncDispose](): Promise<void>;
     closeNow(): void;
 }
-declare class AsyncSocket {
+declare class AsyncSocket implements ByteStream {
     #private;
     get remoteAddress(): string | undefined;
     get remotePort(): number | undefined;
@@ -58,6 +58,14 @@ declare class AsyncUdpSocket {
     [Symbol.dispose](): void;
     [Symbol.asyncDispose](): Promise<void>;
     closeNow(): void;
+}
+interface ByteStream {
+    sendAll(data: Uint8Array | string): Operation<void>;
+    receive(maxBytes?: number): Operation<Uint8Array>;
+    sendEof(): Operation<void>;
+    close(): Operation<void>;
+    closeNow(): void;
+    [Symbol.dispose](): void;
 }
 interface ConnectOptions {
     tls?: true | tls.ConnectionOptions;
