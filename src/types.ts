@@ -11,6 +11,7 @@
  * (giambio, giambio/node, …) would declare its own symbol, and their Operations would not mix.
  */
 export interface Instruction {
+  /** The brand: type-level only, never present at run time. */
   readonly '__giambio.instruction': true;
 }
 
