@@ -19,9 +19,11 @@ import { makeConsumer, pack, requireBuild, root } from './pack-consumer.mjs';
 /**
  * Budget for the whole core entry (`export * from 'giambio'`, primitives and channels included)
  * bundled by esbuild, minified, gzip -9, wasm included, in bytes. Measured 18 424 B on 2026-11-25;
- * the budget leaves ~8% headroom. Raise it only deliberately, and update docs/guide/browser.md.
+ * raised deliberately on 2026-11-30 to 32 KiB when the core entry gained the toolkit (start,
+ * resource, context, combinators, retry, portal), trio's channel model, broadcast and byte streams:
+ * measured 29 252 B. Raise it only deliberately, and update docs/guide/browser.md.
  */
-const CORE_GZIP_BUDGET = 20_480;
+const CORE_GZIP_BUDGET = 32_768;
 
 /** A small program's imports, to show what tree-shaking leaves (reported, not budgeted). */
 const SMALL_APP = `import { run, sleep, createPool, withTimeout } from 'giambio';
