@@ -20,7 +20,7 @@ import { KernelState } from './kernel-state.js';
 import { TaskImpl, type Operation } from './task.js';
 import { RESUME_NEXT, RESUME_THROW, RESUME_START, LIVE, FINISHED, FAILED, CANCELLED, type EndedOutcome } from './task-outcome.js';
 import type { TaskPool } from './pool.js';
-import { Trap, TRAP_CHECKPOINT, TRAP_SCHEDULE, TRAP_SLEEP, TRAP_PARK, sleepTrap, parkTrap, type AbortFn } from './trap.js';
+import { Trap, TRAP_CHECKPOINT, TRAP_SCHEDULE, TRAP_SLEEP, TRAP_PARK, RESUMED, sleepTrap, parkTrap, type AbortFn } from './trap.js';
 import type { Debugger } from './debugger.js';
 
 export type { KernelOptions } from './kernel-state.js';
@@ -151,11 +151,13 @@ export class Kernel extends KernelState {
     switch (value.kind) {
       case TRAP_CHECKPOINT: {
         const by = task.scope.cancelledBy;
-        if (by !== null) this.throwAtTrap(task, by.cancelError);
-        else this.check(this.core.taskYield(task.slot));
+        if (by !== null) return this.throwAtTrap(task, by.cancelError);
+        task.value = RESUMED;
+        this.check(this.core.taskYield(task.slot));
         return;
       }
       case TRAP_SCHEDULE:
+        task.value = RESUMED;
         this.check(this.core.taskYield(task.slot));
         return;
       case TRAP_SLEEP:
@@ -178,6 +180,7 @@ export class Kernel extends KernelState {
   private sleep(task: TaskImpl, ms: number): void {
     const by = task.scope.cancelledBy;
     if (by !== null) return this.throwAtTrap(task, by.cancelError);
+    task.value = RESUMED; // brought by the resume, whether the timer fires or sleep(0) yields
     if (ms === 0) { this.check(this.core.taskYield(task.slot)); return; }
     task.abort = abortSleep;
     const now = this.clock.now();

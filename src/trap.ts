@@ -50,6 +50,15 @@ export class Trap {
   }
 }
 
+/**
+ * What the loop resumes a task with after a checkpoint, a schedule point or a sleep (the traps that
+ * bring no value). The one-trap operations (operations.ts) are shared objects with no state of their
+ * own: `yield*` calls their `next()` first with `undefined` (yield the trap), and the resume brings
+ * RESUMED (done). So `checkpoint()` allocates nothing. Invisible to user code: those operations
+ * return `undefined`, and every other yield of these traps discards the resume value.
+ */
+export const RESUMED: unique symbol = Symbol('giambio.resumed');
+
 export const checkpointTrap = new Trap(TRAP_CHECKPOINT);
 export const scheduleTrap = new Trap(TRAP_SCHEDULE);
 export const sleepTrap = new Trap(TRAP_SLEEP);

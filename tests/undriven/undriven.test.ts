@@ -119,7 +119,7 @@ describe('debug: true', () => {
   it('without debug, sleep and checkpoint are not wrapped (no cost) and do not warn', async () => {
     await runChecked(function* () {
       const op = sleep(1);
-      expect(op.constructor.name).toBe('TrapOperation');
+      expect(op.constructor.name).toBe('SleepOperation');
       checkpoint();
       yield* op;
     });

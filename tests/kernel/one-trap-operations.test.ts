@@ -1,0 +1,66 @@
+// checkpoint() and sleep(ms) are stateless operation objects (src/operations.ts): the loop resumes
+// them with a private token, so one object may be driven more than once and checkpoint() allocates
+// nothing. These tests pin the behaviour a user can see.
+import { describe, expect, it } from 'vitest';
+import { checkpoint, clock, sleep } from '../../src/operations.js';
+import { createPool } from '../../src/pool.js';
+import { runChecked } from '../helpers.js';
+
+describe('one-trap operations', () => {
+  it('checkpoint() is one shared object and returns undefined', async () => {
+    const results = await runChecked(function* () {
+      expect(checkpoint()).toBe(checkpoint());
+      const a = yield* checkpoint();
+      const b = yield* checkpoint();
+      return [a, b];
+    });
+    expect(results).toEqual([undefined, undefined]);
+  });
+
+  it('a stored checkpoint lets other tasks run each time it is driven', async () => {
+    const order: string[] = [];
+    await runChecked(function* () {
+      yield* createPool(function* (pool) {
+        const op = checkpoint();
+        pool.spawn(function* other() { order.push('other 1'); yield* checkpoint(); order.push('other 2'); });
+        order.push('main 1');
+        yield* op;
+        order.push('main 2');
+        yield* op;
+        order.push('main 3');
+      });
+    });
+    expect(order).toEqual(['main 1', 'other 1', 'main 2', 'other 2', 'main 3']);
+  });
+
+  it('two sleeps made before either is driven keep their own lengths', async () => {
+    const woke = await runChecked(function* () {
+      const t0 = clock();
+      const short = sleep(10);
+      const long = sleep(30);
+      const out: number[] = [];
+      yield* long;
+      out.push(clock() - t0);
+      yield* short;
+      out.push(clock() - t0);
+      return out;
+    });
+    expect(woke).toEqual([30, 40]);
+  });
+
+  it('a cancelled sleep raises at its trap, and the next checkpoint still works', async () => {
+    const seen = await runChecked(function* () {
+      let raised = '';
+      yield* createPool(function* (pool) {
+        pool.spawn(function* sleeper() {
+          try { yield* sleep(1000); } catch (error) { raised = (error as Error).name; throw error; }
+        });
+        yield* sleep(5);
+        pool.cancel();
+      });
+      const after = yield* checkpoint();
+      return [raised, after];
+    });
+    expect(seen).toEqual(['CancelledError', undefined]);
+  });
+});
