@@ -11,10 +11,9 @@
  * @internal
  */
 import { CancelledError, ErrorStack } from './errors.js';
-import { describe } from './describe.js';
+import { checkCount, checkFunction, checkOptions, rangeError, typeError } from './check.js';
 import { createPool, type TaskPool } from './pool.js';
 import { Semaphore } from './sync/semaphore.js';
-import { checkCount } from './sync/waiting.js';
 import type { Operation } from './task.js';
 import { guardOperations } from './operation-guard.js';
 
@@ -41,12 +40,12 @@ type SettledResults<T extends readonly OperationFactory<unknown>[]> = { -readonl
 
 function toTasks<T>(what: string, fns: unknown): OperationFactory<T>[] {
   if (typeof fns !== 'object' || fns === null || typeof (fns as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-    throw new TypeError(`Expected \`${what}\`'s argument to be an iterable of functions returning operations, got ${describe(fns)}`);
+    throw typeError(`\`${what}\`'s argument`, 'an iterable of functions returning operations', fns);
   }
   const list = Array.from(fns as Iterable<unknown>);
   list.forEach((fn, i) => {
     if (typeof fn !== 'function') {
-      throw new TypeError(`Expected item ${i} of \`${what}\`'s argument to be a function returning an operation (e.g. \`() => fetchPage(1)\`), got ${describe(fn)}`);
+      throw typeError(`item ${i} of \`${what}\`'s argument`, `a function returning an operation (e.g. \`() => fetchPage(1)\`)`, fn);
     }
   });
   return list as OperationFactory<T>[];
@@ -82,7 +81,7 @@ export function race<const T extends readonly OperationFactory<unknown>[]>(fns: 
 export function race<T>(fns: Iterable<OperationFactory<T>>): Operation<T>;
 export function* race(fns: Iterable<OperationFactory<unknown>>): Operation<unknown> {
   const tasks = toTasks<unknown>('race', fns);
-  if (tasks.length === 0) throw new RangeError('Expected `race` to get at least one task, got none: nothing could ever win');
+  if (tasks.length === 0) throw rangeError("`race`'s argument", 'at least one task (with none, nothing could ever win)', fns, 'none');
   let decided = false;
   let ok = true;
   let outcome: unknown;
@@ -155,10 +154,10 @@ export interface MapOptions {
  */
 export function* map<T, R>(items: Iterable<T>, fn: (item: T, index: number) => Operation<R>, options: MapOptions = {}): Operation<R[]> {
   if (typeof items !== 'object' && typeof items !== 'string' || items === null || typeof (items as Iterable<T>)[Symbol.iterator] !== 'function') {
-    throw new TypeError(`Expected \`items\` to be an iterable, got ${describe(items)}`);
+    throw typeError('items', 'an iterable', items);
   }
-  if (typeof fn !== 'function') throw new TypeError(`Expected \`fn\` to be a function (item, index) => operation, got ${describe(fn)}`);
-  if (typeof options !== 'object' || options === null) throw new TypeError(`Expected map options to be an object, got ${describe(options)}`);
+  checkFunction('fn', fn, 'a function (item, index) => operation');
+  checkOptions('map options', options);
   const concurrency = checkCount('concurrency', options.concurrency ?? Infinity, 1, true);
   const slots = concurrency === Infinity ? null : new Semaphore(concurrency);
   const results: R[] = [];

@@ -10,7 +10,7 @@
  * @internal
  */
 import { GiambioError } from './errors.js';
-import { describe } from './describe.js';
+import { checkString } from './check.js';
 import { maybeRunningKernel } from './run-context.js';
 import { startGenerator } from './spawnable.js';
 import type { Operation, TaskImpl } from './task.js';
@@ -130,7 +130,7 @@ export class Context<T> {
  * @throws {TypeError} if `name` is not a string.
  */
 export function createContext<T>(name: string, defaultValue?: T): Context<T> {
-  if (typeof name !== 'string') throw new TypeError(`Expected \`name\` to be a string, got ${describe(name)}`);
+  checkString('name', name);
   // An explicit `undefined` is a default; only a missing argument means none.
   return new Context<T>(name, arguments.length < 2 ? NO_DEFAULT : defaultValue as T);
 }

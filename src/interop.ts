@@ -12,7 +12,7 @@
  * unhandled. Work that can be stopped takes a signal: `call` aborts it with a CancelledError reason
  * when cancellation reaches the task.
  */
-import { describe } from './describe.js';
+import { expectsError } from './check.js';
 import { ResourceClosed, newCancelledError } from './errors.js';
 import { runningKernel } from './run-context.js';
 import { waitForHost } from './host-wait.js';
@@ -54,7 +54,7 @@ export function* until<T>(promise: PromiseLike<T>): Operation<T> {
   const kernel = runningKernel('until()');
   const me = kernel.current!;
   if (!isThenable(promise)) {
-    throw new TypeError(`until() expects a Promise (or another thenable), got ${describe(promise)}`);
+    throw expectsError('until()', 'a Promise (or another thenable)', promise);
   }
   if (me.scope.effectivelyCancelled) promise.then(undefined, ignore);
   throwIfCancelled(me);
@@ -73,13 +73,13 @@ export function* call<T>(fn: (signal: AbortSignal) => PromiseLike<T>): Operation
   const kernel = runningKernel('call()');
   const me = kernel.current!;
   if (typeof fn !== 'function') {
-    throw new TypeError(`call() expects a function (signal) => Promise, got ${describe(fn)}`);
+    throw expectsError('call()', 'a function (signal) => Promise', fn);
   }
   throwIfCancelled(me);
   const controller = new AbortController();
   const promise = fn(controller.signal);
   if (!isThenable(promise)) {
-    throw new TypeError(`call() expects its function to return a Promise (or another thenable), got ${describe(promise)}`);
+    throw expectsError('call()', 'its function to return a Promise (or another thenable)', promise);
   }
   return yield* waitFor(promise, controller, 'call()');
 }

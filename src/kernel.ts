@@ -11,9 +11,8 @@
  */
 import { slotOfHandle } from './core-constants.js';
 import { CancelledError, InternalError } from './errors.js';
-import { describe } from './describe.js';
+import { describe, isGenerator } from './check.js';
 import { addTaskTrace } from './task-trace.js';
-import { isGenerator } from './spawnable.js';
 import { CancelScope } from './scope.js';
 import { enterKernel } from './run-context.js';
 import { KernelState } from './kernel-state.js';

@@ -9,7 +9,7 @@ import type { Debugger } from './debugger.js';
 import { CancelledError, DeadlockError, GiambioError, InternalError } from './errors.js';
 import { formatTaskTree, taskTree, type TaskNode } from './diagnostics.js';
 import { DeadlockWatch, hostResources } from './deadlock.js';
-import { describe } from './describe.js';
+import { checkOptions, typeError } from './check.js';
 import { Driver } from './driver.js';
 import { defaultHost, type Host } from './host.js';
 import { Kernel } from './kernel.js';
@@ -106,20 +106,18 @@ export class EventLoop {
   #deadlock: DeadlockError | null = null;
 
   constructor(options: EventLoopOptions = {}) {
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`Expected EventLoop options to be an object, got ${describe(options)}`);
-    }
+    checkOptions('EventLoop options', options);
     const clock = options.clock ?? systemClock;
     if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') {
-      throw new TypeError(`Expected \`clock\` to be an object with a now() method, got ${describe(clock)}`);
+      throw typeError('clock', 'an object with a now() method', clock);
     }
     if (options.signal !== undefined && !(typeof options.signal === 'object' && options.signal !== null && 'aborted' in options.signal)) {
-      throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describe(options.signal)}`);
+      throw typeError('signal', 'an AbortSignal', options.signal);
     }
     this.#kernel = new Kernel({ clock, debugger: options.debugger ?? null, core: options.core, debug: options.debug });
     if (options.seed !== undefined) {
       if (typeof options.seed !== 'number' || !Number.isInteger(options.seed)) {
-        throw new TypeError(`Expected \`seed\` to be an integer, got ${describe(options.seed)}`);
+        throw typeError('seed', 'an integer', options.seed);
       }
       this.#kernel.shuffle = true;
       this.#kernel.core.readySeed(options.seed >>> 0);

@@ -12,7 +12,7 @@
  * @module giambio/lowlevel
  */
 import { GiambioError } from './errors.js';
-import { describe } from './describe.js';
+import { checkFunction, checkString, typeError } from './check.js';
 import { maybeRunningKernel, runningKernel } from './run-context.js';
 import { TaskImpl } from './task.js';
 import { LIVE } from './task-outcome.js';
@@ -55,8 +55,8 @@ export type Outcome<T = unknown> = {
  */
 export function* waitTaskRescheduled<T = unknown>(abort: (task: Task) => boolean, reason = 'waitTaskRescheduled'): Operation<T> {
   runningKernel('waitTaskRescheduled()');
-  if (typeof abort !== 'function') throw new TypeError(`Expected \`abort\` to be a function (task) => boolean, got ${describe(abort)}`);
-  if (typeof reason !== 'string') throw new TypeError(`Expected \`reason\` to be a string, got ${describe(reason)}`);
+  checkFunction('abort', abort, 'a function (task) => boolean');
+  checkString('reason', reason);
   const fn: AbortFn = (task) => abort(task) === true;
   ours.add(fn);
   return (yield parkWith(fn, reason)) as T;
@@ -73,9 +73,9 @@ export function* waitTaskRescheduled<T = unknown>(abort: (task: Task) => boolean
  *   task that was withdrawn by its abort). {TypeError} for a bad argument.
  */
 export function reschedule<T>(task: Task, outcome: Outcome<T>): void {
-  if (!(task instanceof TaskImpl)) throw new TypeError(`Expected \`task\` to be a giambio Task, got ${describe(task)}`);
+  if (!(task instanceof TaskImpl)) throw typeError('task', 'a giambio Task', task);
   if (typeof outcome !== 'object' || outcome === null || !('value' in outcome || 'error' in outcome)) {
-    throw new TypeError(`Expected \`outcome\` to be { value } or { error }, got ${describe(outcome)}`);
+    throw typeError('outcome', '{ value } or { error }', outcome);
   }
   const t = task as TaskImpl;
   if (t.outcome !== LIVE || t.abort === null || !ours.has(t.abort) || t.state !== 'parked') {

@@ -2,7 +2,7 @@
  * The basic operations: sleep, checkpoint, clock, currentTask. Every waiting operation ends in a
  * trap (see trap.ts); these are the thinnest ones.
  */
-import { checkMilliseconds, describe } from './describe.js';
+import { checkMilliseconds, typeError } from './check.js';
 import type { CancelScope } from './scope.js';
 import { runningKernel } from './run-context.js';
 import { checkpointTrap, doneWith, RESUMED, sleepTrap } from './trap.js';
@@ -102,7 +102,7 @@ export function currentTask(): Task {
  */
 export function* sleepUntil(deadline: number): Operation<void> {
   if (typeof deadline !== 'number' || deadline !== deadline) {
-    throw new TypeError(`Expected \`deadline\` to be a number (ms on the loop's clock), got ${describe(deadline)}`);
+    throw typeError('deadline', `a number (ms on the loop's clock)`, deadline);
   }
   const now = runningKernel('sleepUntil()').clock.now();
   yield* sleep(deadline === Infinity ? Infinity : Math.max(0, deadline - now));

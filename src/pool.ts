@@ -4,7 +4,7 @@
  * error surfaces from the pool; a pool is also a cancel scope with an optional deadline.
  */
 import { CancelledError, ErrorStack, GiambioError, TooSlowError } from './errors.js';
-import { checkMilliseconds, describe } from './describe.js';
+import { checkMilliseconds, checkOptions, checkString, typeError } from './check.js';
 import type { Kernel } from './kernel.js';
 import { runningKernel } from './run-context.js';
 import type { CancelScope } from './scope.js';
@@ -24,12 +24,8 @@ export interface SpawnOptions {
 }
 
 function checkSpawnOptions(options: SpawnOptions): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`Expected spawn options to be an object, got ${describe(options)}`);
-  }
-  if (options.name !== undefined && typeof options.name !== 'string') {
-    throw new TypeError(`Expected \`name\` to be a string, got ${describe(options.name)}`);
-  }
+  checkOptions('spawn options', options);
+  if (options.name !== undefined) checkString('name', options.name);
 }
 
 /** What happens when the deadline of a pool's scope cancels work in it. */
@@ -147,9 +143,7 @@ export class TaskPool {
    * `reason` goes into the message of the `CancelledError` its tasks receive.
    */
   cancel(reason?: string): void {
-    if (reason !== undefined && typeof reason !== 'string') {
-      throw new TypeError(`Expected \`reason\` to be a string, got ${describe(reason)}`);
-    }
+    if (reason !== undefined) checkString('reason', reason);
     this.scope.cancel(reason === undefined ? 'the pool was cancelled' : `the pool was cancelled: ${reason}`);
   }
 
@@ -173,7 +167,7 @@ export class TaskPool {
    * @throws {GiambioError} the pool has exited. */
   set deadline(ms: number) {
     if (typeof ms !== 'number' || ms !== ms) {
-      throw new TypeError(`Expected \`deadline\` to be a number (ms on the loop's clock, Infinity for none), got ${describe(ms)}`);
+      throw typeError('deadline', `a number (ms on the loop's clock, Infinity for none)`, ms);
     }
     if (this.#closed) throw new GiambioError('cannot move the deadline of a pool that has exited');
     if (this.kernel.debug && ms !== Infinity && ms - this.kernel.clock.now() > FAR_DEADLINE_MS) warnFarDeadline(ms, this.kernel.clock.now());

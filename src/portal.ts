@@ -12,7 +12,7 @@
  * @internal
  */
 import { CancelledError, GiambioError, ResourceClosed } from './errors.js';
-import { describe } from './describe.js';
+import { checkOptions, checkString, typeError } from './check.js';
 import { maybeRunningKernel, runningKernel } from './run-context.js';
 import { createPool, type TaskPool } from './pool.js';
 import { resource } from './resource.js';
@@ -75,12 +75,12 @@ export class Portal {
    * @throws {GiambioError} when called from inside a giambio task. {TypeError} for bad options.
    */
   runWith<T, A extends unknown[]>(options: PortalRunOptions, fn: (...args: A) => Operation<T>, ...args: A): Promise<T> {
-    if (typeof options !== 'object' || options === null) throw new TypeError(`Expected portal run options to be an object, got ${describe(options)}`);
+    checkOptions('portal run options', options);
     const { signal, name } = options;
     if (signal !== undefined && !(typeof signal === 'object' && signal !== null && typeof signal.addEventListener === 'function' && 'aborted' in signal)) {
-      throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describe(signal)}`);
+      throw typeError('signal', 'an AbortSignal', signal);
     }
-    if (name !== undefined && typeof name !== 'string') throw new TypeError(`Expected \`name\` to be a string, got ${describe(name)}`);
+    if (name !== undefined) checkString('name', name);
     return this.#run(signal, name, fn, args);
   }
 

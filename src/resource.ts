@@ -17,7 +17,7 @@
  * the pool like a child's (or, for a task's own resources, the task).
  */
 import { ErrorStack, GiambioError } from './errors.js';
-import { describe } from './describe.js';
+import { expectsError } from './check.js';
 import type { Kernel } from './kernel.js';
 import { runningKernel } from './run-context.js';
 import type { CancelScope } from './scope.js';
@@ -208,7 +208,7 @@ function setFor(kernel: Kernel, task: TaskImpl): ResourceSet {
 export function* resource<T>(body: (provide: Provide<T>) => Operation<void>): Operation<T> {
   const kernel = runningKernel('resource()');
   const me = kernel.current!;
-  if (typeof body !== 'function') throw new TypeError(`resource() expects a generator function (provide) => …, got ${describe(body)}`);
+  if (typeof body !== 'function') throw expectsError('resource()', 'a generator function (provide) => …', body);
   const by = me.scope.cancelledBy;
   if (by !== null) throw by.cancelError;
   const set = setFor(kernel, me);

@@ -5,9 +5,8 @@
  * @internal
  */
 import { CancelledError } from './errors.js';
-import { describe } from './describe.js';
+import { checkCount, checkFunction, rangeError, typeError } from './check.js';
 import { sleep } from './operations.js';
-import { checkCount } from './sync/waiting.js';
 import type { Operation } from './task.js';
 import { guardOperations } from './operation-guard.js';
 
@@ -28,8 +27,8 @@ export interface RetryOptions {
 }
 
 function checkNumber(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number') throw new TypeError(`Expected \`${name}\` to be a number ≥ ${min}, got ${describe(value)}`);
-  if (!(value >= min)) throw new RangeError(`Expected \`${name}\` to be a number ≥ ${min}, got ${describe(value)}`);
+  if (typeof value !== 'number') throw typeError(name, `a number ≥ ${min}`, value);
+  if (!(value >= min)) throw rangeError(name, `a number ≥ ${min}`, value);
   return value;
 }
 
@@ -43,19 +42,19 @@ function checkNumber(name: string, value: unknown, min: number): number {
  * @throws {TypeError | RangeError} for bad options. The last error of `fn`.
  */
 export function* retry<T>(fn: () => Operation<T>, options: RetryOptions): Operation<T> {
-  if (typeof fn !== 'function') throw new TypeError(`Expected \`fn\` to be a function returning an operation, got ${describe(fn)}`);
+  checkFunction('fn', fn, 'a function returning an operation');
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`Expected retry options to be an object with \`attempts\`, got ${describe(options)}`);
+    throw typeError('retry options', `an object with \`attempts\``, options);
   }
   const attempts = checkCount('attempts', options.attempts, 1, true);
   const delay = checkNumber('delay', options.delay ?? 0, 0);
   const factor = checkNumber('factor', options.factor ?? 2, 1);
   const maxDelay = checkNumber('maxDelay', options.maxDelay ?? Infinity, 0);
   const jitter = options.jitter ?? false;
-  if (typeof jitter !== 'boolean') throw new TypeError(`Expected \`jitter\` to be a boolean, got ${describe(jitter)}`);
+  if (typeof jitter !== 'boolean') throw typeError('jitter', 'a boolean', jitter);
   const when = options.when;
   if (when !== undefined && typeof when !== 'function') {
-    throw new TypeError(`Expected \`when\` to be a function (error, attempt) => boolean, got ${describe(when)}`);
+    throw typeError('when', 'a function (error, attempt) => boolean', when);
   }
   let wait = delay;
   for (let attempt = 1; ; attempt++) {

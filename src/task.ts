@@ -3,7 +3,7 @@
  * Its scheduling state lives in the wasm core (by `slot`); everything else lives here.
  */
 import type { Kernel } from './kernel.js';
-import { describe } from './describe.js';
+import { checkString } from './check.js';
 import type { CancelScope } from './scope.js';
 import type { TaskPool } from './pool.js';
 import type { WaitQueue } from './wait-queue.js';
@@ -152,9 +152,7 @@ export class TaskImpl<T = unknown> implements Task<T> {
   }
 
   cancel(reason?: string): void {
-    if (reason !== undefined && typeof reason !== 'string') {
-      throw new TypeError(`Expected \`reason\` to be a string, got ${describe(reason)}`);
-    }
+    if (reason !== undefined) checkString('reason', reason);
     if (this.outcome !== LIVE) return;
     this.kernel.cancelTask(this, reason === undefined ? undefined : `task ${this.name} was cancelled: ${reason}`);
   }

@@ -5,7 +5,7 @@
  * @module giambio/testing
  */
 import type { Clock } from './clock.js';
-import { checkMilliseconds, describe } from './describe.js';
+import { checkMilliseconds, typeError } from './check.js';
 import { EventLoop } from './loop.js';
 import { runningKernel } from './run-context.js';
 import { parkWith } from './trap.js';
@@ -33,7 +33,7 @@ export class MockClock implements Clock {
   constructor(options: MockClockOptions = {}) {
     const start = options.start ?? 0;
     if (typeof start !== 'number' || !Number.isFinite(start)) {
-      throw new TypeError(`Expected \`start\` to be a finite number of ms, got ${describe(start)}`);
+      throw typeError('start', 'a finite number of ms', start);
     }
     this.#now = start;
     this.autojump = options.autojump ?? false;

@@ -6,7 +6,7 @@
  * event between the two is missed. It is removed by `close()`, and at the latest when the task that
  * opened it ends — however it ends — so a cancelled scope never leaves a listener behind.
  */
-import { describe } from '../describe.js';
+import { typeError } from '../check.js';
 import { EndOfChannel } from '../errors.js';
 import { runningKernel } from '../run-context.js';
 import type { Operation, TaskImpl } from '../task.js';
@@ -26,9 +26,9 @@ export interface EventOptions {
 
 function checkTarget(what: string, target: unknown, type: unknown): void {
   if (typeof target !== 'object' || target === null || typeof (target as EventTarget).addEventListener !== 'function') {
-    throw new TypeError(`Expected ${what}'s \`target\` to be an EventTarget, got ${describe(target)}`);
+    throw typeError(`${what}'s \`target\``, 'an EventTarget', target);
   }
-  if (typeof type !== 'string') throw new TypeError(`Expected ${what}'s \`type\` to be an event type string, got ${describe(type)}`);
+  if (typeof type !== 'string') throw typeError(`${what}'s \`type\``, 'an event type string', type);
 }
 
 /**

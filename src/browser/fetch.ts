@@ -7,7 +7,7 @@
  * signal rejects with its reason exactly as plain `fetch` would. Cancellation is not an error of
  * the request: the task gets `CancelledError`, and the abandoned promise's rejection is swallowed.
  */
-import { describe } from '../describe.js';
+import { typeError } from '../check.js';
 import { newCancelledError } from '../errors.js';
 import type { Operation } from '../task.js';
 import { waitForHost } from '../host-wait.js';
@@ -50,7 +50,7 @@ function urlOf(input: FetchInput): string {
  */
 export function* fetch(input: FetchInput, init?: RequestInit): Operation<Response> {
   if (init !== undefined && (typeof init !== 'object' || init === null)) {
-    throw new TypeError(`Expected fetch \`init\` to be an object, got ${describe(init)}`);
+    throw typeError(`fetch \`init\``, 'an object', init);
   }
   const controller = new AbortController();
   return yield* waitForHost<Response>('fetch()', `fetch ${urlOf(input)}`, (settle) => {
@@ -68,7 +68,7 @@ export function* fetch(input: FetchInput, init?: RequestInit): Operation<Respons
 /** Reads a body to the end through its reader; cancelling the task cancels the stream. */
 function* readAll(response: Response, what: string): Operation<Uint8Array> {
   if (!(typeof Response === 'function' && response instanceof Response)) {
-    throw new TypeError(`Expected ${what}'s argument to be a Response, got ${describe(response)}`);
+    throw typeError(`${what}'s argument`, 'a Response', response);
   }
   const body = response.body;
   if (body === null) return yield* waitForHost(what, 'read body', (settle) => { settle.resolve(new Uint8Array(0)); return () => {}; });

@@ -8,7 +8,7 @@
  * never loses a message: the next `receive()` gets it. The browser's send buffer is unbounded and
  * has no drain event, so `send` does not wait; watch `bufferedAmount` to pace a fast producer.
  */
-import { describe } from '../describe.js';
+import { checkOptions, typeError } from '../check.js';
 import { EndOfChannel, ResourceBroken, ResourceClosed } from '../errors.js';
 import { runningKernel } from '../run-context.js';
 import type { Operation, TaskImpl } from '../task.js';
@@ -251,11 +251,9 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Operat
 
 function* connectOp(url: string | URL, options: ConnectOptions = {}): Operation<WebSocketConnection> {
   if (typeof url !== 'string' && !(url instanceof URL)) {
-    throw new TypeError(`Expected connect()'s \`url\` to be a string or URL, got ${describe(url)}`);
+    throw typeError(`connect()'s \`url\``, 'a string or URL', url);
   }
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`Expected connect() options to be an object, got ${describe(options)}`);
-  }
+  checkOptions('connect() options', options);
   if (typeof WebSocket !== 'function') throw new TypeError('connect() needs WebSocket, which this environment does not have');
   const href = String(url);
   return yield* waitForHost<WebSocketConnection>('connect()', `WebSocket connect ${href}`, (settle) => {

@@ -13,13 +13,13 @@
  * `receive` at once, which makes a broadcast a deadlock waiting to happen.
  */
 import { ResourceClosed, WouldBlock } from '../errors.js';
-import { describe } from '../describe.js';
+import { checkCount, checkOptions } from '../check.js';
 import type { Operation } from '../types.js';
 import type { TaskImpl } from '../task.js';
 import { parkWith } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { BlockingOperation, PARK, type BlockingKind } from '../sync/blocking-operation.js';
-import { checkCount, withdrawer } from '../sync/waiting.js';
+import { withdrawer } from '../sync/waiting.js';
 import { ChannelCore, type Handle } from './channel-core.js';
 import type { Overflow, ReceiveChannel } from './channel-types.js';
 import { checkOverflow, MemoryReceiveChannel } from './open-memory-channel.js';
@@ -230,7 +230,7 @@ export class Broadcast<T> {
  * @throws {TypeError | RangeError} `buffer` is not an integer ≥ 1 or Infinity; `overflow` is not a policy.
  */
 export function createBroadcast<T>(options: BroadcastOptions = {}): Broadcast<T> {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
+  checkOptions('options', options);
   const buffer = checkCount('options.buffer', options.buffer ?? 16, 1, true);
   const overflow = checkOverflow('options.overflow', options.overflow ?? 'wait', buffer, 'options.buffer');
   return new Broadcast<T>(buffer, overflow);

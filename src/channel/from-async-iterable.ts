@@ -14,12 +14,11 @@
  * after the items before it, in place of EndOfChannel; it does not fail the pool.
  */
 import { CancelledError, ResourceBroken } from '../errors.js';
-import { describe } from '../describe.js';
+import { checkCount, checkOptions, typeError } from '../check.js';
 import { until } from '../interop.js';
 import { createPool } from '../pool.js';
 import { resource } from '../resource.js';
 import type { Operation } from '../types.js';
-import { checkCount } from '../sync/waiting.js';
 import { ChannelCore } from './channel-core.js';
 import type { ReceiveChannel } from './channel-types.js';
 import { MemoryReceiveChannel, MemorySendChannel } from './open-memory-channel.js';
@@ -62,7 +61,7 @@ function isObject(value: unknown): value is Record<PropertyKey, unknown> {
 /** Throws the TypeError unless `source` can be pulled. */
 function checkSource(source: unknown): void {
   if (isObject(source) && (typeof source.getReader === 'function' || typeof source[Symbol.asyncIterator] === 'function' || typeof source[Symbol.iterator] === 'function')) return;
-  throw new TypeError(`Expected \`iterable\` to be an async iterable, an iterable or a ReadableStream, got ${describe(source)}`);
+  throw typeError('iterable', 'an async iterable, an iterable or a ReadableStream', source);
 }
 
 function open<T>(source: IterableSource<T>): Puller<T> {
@@ -144,7 +143,7 @@ export function fromAsyncIterable<T>(iterable: AsyncIterable<T> | Iterable<T>, o
 export function fromAsyncIterable<T = unknown>(stream: ReadableStreamLike, options?: FromAsyncIterableOptions): Operation<ReceiveChannel<T>>;
 export function fromAsyncIterable<T>(iterable: IterableSource<T>, options: FromAsyncIterableOptions = {}): Operation<ReceiveChannel<T>> {
   checkSource(iterable);
-  if (!isObject(options)) throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
+  checkOptions('options', options);
   const buffer = checkCount('options.buffer', options.buffer ?? 0, 0, true);
   return openReader(iterable, buffer);
 }

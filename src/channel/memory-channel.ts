@@ -23,7 +23,8 @@ import { parkWith } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { Deque } from '../sync/deque.js';
 import { BlockingOperation, PARK, type BlockingKind } from '../sync/blocking-operation.js';
-import { checkBody, checkCount, withdrawer } from '../sync/waiting.js';
+import { checkBody, checkCount } from '../check.js';
+import { withdrawer } from '../sync/waiting.js';
 import { guardOperations } from '../operation-guard.js';
 
 const abortRead = withdrawer();

@@ -7,11 +7,11 @@
  * never waits, so there is nothing to `yield*`. `closeNow()` and `[Symbol.dispose]` are the same.
  */
 import { WouldBlock } from '../errors.js';
-import { describe } from '../describe.js';
+import { checkBody, checkCount, checkOptions, rangeError, typeError } from '../check.js';
 import type { Operation, TaskImpl } from '../task.js';
 import { parkWith } from '../trap.js';
 import { BlockingOperation, type BlockingKind, type PARK } from '../sync/blocking-operation.js';
-import { checkBody, checkCount, withdrawer } from '../sync/waiting.js';
+import { withdrawer } from '../sync/waiting.js';
 import { ChannelCore, NOTHING, closedReceiver } from './channel-core.js';
 import type { ChannelStatistics, Overflow, ReceiveChannel, SendChannel } from './channel-types.js';
 import { receiveEach } from './each.js';
@@ -164,10 +164,10 @@ const OVERFLOWS: readonly Overflow[] = ['wait', 'dropNewest', 'dropOldest'];
 /** @internal Checks `overflow` and that a dropping policy has a buffer to drop from. */
 export function checkOverflow(name: string, overflow: unknown, size: number, sizeName: string): Overflow {
   if (!OVERFLOWS.includes(overflow as Overflow)) {
-    throw new TypeError(`Expected \`${name}\` to be 'wait', 'dropNewest' or 'dropOldest', got ${describe(overflow)}`);
+    throw typeError(name, `'wait', 'dropNewest' or 'dropOldest'`, overflow);
   }
   if (overflow !== 'wait' && size < 1) {
-    throw new RangeError(`Expected \`${sizeName}\` to be ≥ 1 with overflow '${overflow as string}' (a dropping policy needs a buffer), got ${describe(size)}`);
+    throw rangeError(sizeName, `≥ 1 with overflow '${overflow as string}' (a dropping policy needs a buffer)`, size);
   }
   return overflow as Overflow;
 }
@@ -196,7 +196,7 @@ export function checkOverflow(name: string, overflow: unknown, size: number, siz
  */
 export function openMemoryChannel<T>(maxsize = 0, options: MemoryChannelOptions = {}): [SendChannel<T>, ReceiveChannel<T>] {
   checkCount('maxsize', maxsize, 0, true);
-  if (typeof options !== 'object' || options === null) throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
+  checkOptions('options', options);
   const overflow = checkOverflow('options.overflow', options.overflow ?? 'wait', maxsize, 'maxsize');
   const core = new ChannelCore<T>(maxsize, overflow);
   return [new MemorySendChannel(core), new MemoryReceiveChannel(core)];

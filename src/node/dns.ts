@@ -9,10 +9,9 @@ import * as dns from 'node:dns';
 import { runningKernel } from '../run-context.js';
 
 import type { Operation } from '../task.js';
-import { describe } from '../describe.js';
+import { checkHost, checkOptions, typeError } from '../check.js';
 import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
-import { checkHost, checkOptions } from './check.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
 
@@ -40,7 +39,7 @@ export interface GetAddrInfoOptions {
 export function* getAddrInfo(host: string, options?: GetAddrInfoOptions): Operation<AddrInfo[]> {
   checkHost('host', host);
   const { family = 0 } = checkOptions<GetAddrInfoOptions>('options', options);
-  if (family !== 0 && family !== 4 && family !== 6) throw new TypeError(`Expected \`options.family\` to be 0, 4 or 6, got ${describe(family)}`);
+  if (family !== 0 && family !== 4 && family !== 6) throw typeError('options.family', '0, 4 or 6', family);
   const me = runningKernel('getAddrInfo()').current!;
   throwIfCancelled(me);
   const wait = new HostWait();

@@ -15,10 +15,9 @@ import { ResourceBusy, ResourceClosed } from '../errors.js';
 import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
 import { checkpointTrap, scheduleTrap } from '../trap.js';
-import { describe } from '../describe.js';
+import { checkByteCount, toBytes, typeError } from '../check.js';
 import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
-import { checkByteCount, toBytes } from './check.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
 import { trackOperation } from '../undriven.js';
@@ -27,7 +26,7 @@ type PathLike = string | URL;
 
 function checkPath(path: unknown): PathLike {
   if ((typeof path === 'string' && path.length > 0) || path instanceof URL) return path;
-  throw new TypeError(`Expected \`path\` to be a non-empty string or a file: URL, got ${describe(path)}`);
+  throw typeError('path', 'a non-empty string or a file: URL', path);
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -46,7 +45,7 @@ export function open(path: string | URL, flags: string = 'r', mode: number = 0o6
 
 function* openOp(path: PathLike, flags: string = 'r', mode: number = 0o666): Operation<AsyncFile> {
   checkPath(path);
-  if (typeof flags !== 'string') throw new TypeError(`Expected \`flags\` to be an fs.open flags string like 'r' or 'w', got ${describe(flags)}`);
+  if (typeof flags !== 'string') throw typeError('flags', `an fs.open flags string like 'r' or 'w'`, flags);
   const me = runningKernel('open()').current!;
   throwIfCancelled(me);
   let abandoned = false;
@@ -235,7 +234,7 @@ export function readFile(path: string | URL): Operation<Uint8Array>;
 export function readFile(path: string | URL, encoding: BufferEncoding): Operation<string>;
 export function* readFile(path: string | URL, encoding?: BufferEncoding): Operation<Uint8Array | string> {
   checkPath(path);
-  if (encoding !== undefined && !Buffer.isEncoding(encoding)) throw new TypeError(`Expected \`encoding\` to be a Buffer encoding like 'utf8', got ${describe(encoding)}`);
+  if (encoding !== undefined && !Buffer.isEncoding(encoding)) throw typeError('encoding', `a Buffer encoding like 'utf8'`, encoding);
   return (yield* aborting(`readFile(${String(path)})`, (signal, done) => fs.readFile(path, { encoding: encoding ?? null, signal }, done))) as Uint8Array | string;
 }
 

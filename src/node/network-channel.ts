@@ -15,7 +15,7 @@ import type { Operation } from '../task.js';
 import { parkWith, scheduleTrap } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import type { TaskImpl } from '../task.js';
-import { checkByteCount, toBytes } from './check.js';
+import { checkByteCount, toBytes } from '../check.js';
 import type { AsyncSocket } from './socket.js';
 import { socketPair } from './tcp.js';
 import { guardOperations } from '../operation-guard.js';

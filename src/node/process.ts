@@ -13,10 +13,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { runningKernel } from '../run-context.js';
 
 import type { Operation } from '../task.js';
-import { describe } from '../describe.js';
+import { checkOptions, rangeError, toBytes, typeError } from '../check.js';
 import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
-import { checkOptions, toBytes } from './check.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
 
@@ -62,12 +61,12 @@ export function* runProcess(cmd: string, args: readonly string[] = [], options?:
 
 /** `runProcess` with the output as bytes. */
 export function* runProcessBytes(cmd: string, args: readonly string[] = [], options?: RunProcessOptions): Operation<ProcessResult<Uint8Array>> {
-  if (typeof cmd !== 'string' || cmd.length === 0) throw new TypeError(`Expected \`cmd\` to be a program name or path, got ${describe(cmd)}`);
-  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) throw new TypeError(`Expected \`args\` to be an array of strings, got ${describe(args)}`);
+  if (typeof cmd !== 'string' || cmd.length === 0) throw typeError('cmd', 'a program name or path', cmd);
+  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) throw typeError('args', 'an array of strings', args);
   const opts = checkOptions<RunProcessOptions>('options', options);
   const input = opts.input === undefined ? null : toBytes('options.input', opts.input);
   const maxBuffer = opts.maxBuffer ?? 64 * 1024 * 1024;
-  if (typeof maxBuffer !== 'number' || !(maxBuffer >= 0)) throw new RangeError(`Expected \`options.maxBuffer\` to be a number of bytes ≥ 0, got ${describe(maxBuffer)}`);
+  if (typeof maxBuffer !== 'number' || !(maxBuffer >= 0)) throw rangeError('options.maxBuffer', 'a number of bytes ≥ 0', maxBuffer);
   const me = runningKernel('runProcess()').current!;
   throwIfCancelled(me);
 

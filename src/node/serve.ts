@@ -11,7 +11,7 @@
  * @internal
  */
 import { ResourceBroken } from '../errors.js';
-import { describe } from '../describe.js';
+import { checkFunction, checkOptions, typeError } from '../check.js';
 import { createPool } from '../pool.js';
 import { sleep } from '../operations.js';
 import type { TaskStatus } from '../start.js';
@@ -72,10 +72,10 @@ export function* serveTcp(
   options: ServeTcpOptions = {},
 ): Operation<void> {
   if (typeof status !== 'object' || status === null || typeof status.started !== 'function') {
-    throw new TypeError(`Expected \`status\` to be a TaskStatus (run serveTcp with pool.start, or pass STATUS_IGNORED), got ${describe(status)}`);
+    throw typeError('status', 'a TaskStatus (run serveTcp with pool.start, or pass STATUS_IGNORED)', status);
   }
-  if (typeof handler !== 'function') throw new TypeError(`Expected \`handler\` to be a generator function (socket) => …, got ${describe(handler)}`);
-  if (typeof options !== 'object' || options === null) throw new TypeError(`Expected serveTcp options to be an object, got ${describe(options)}`);
+  checkFunction('handler', handler, 'a generator function (socket) => …');
+  checkOptions('serveTcp options', options);
   const server = yield* listen(port, options.host, { backlog: options.backlog });
   try {
     yield* createPool(function* (pool) {

@@ -13,7 +13,7 @@ import { ResourceBusy, ResourceClosed } from '../errors.js';
 import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
 import { scheduleTrap } from '../trap.js';
-import { describe } from '../describe.js';
+import { typeError } from '../check.js';
 import { HostWait } from './host-wait.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
@@ -39,10 +39,10 @@ const UNCATCHABLE = new Set(['SIGKILL', 'SIGSTOP']);
  * @throws {TypeError | RangeError} no signal, an unknown name, or SIGKILL/SIGSTOP.
  */
 export function openSignalReceiver(...signals: NodeJS.Signals[]): SignalReceiver {
-  if (signals.length === 0) throw new TypeError('Expected at least one signal name, like openSignalReceiver(\'SIGINT\')');
+  if (signals.length === 0) throw typeError('signals', "one signal name or more, like openSignalReceiver('SIGINT')", signals, 'none');
   for (const signal of signals) {
     if (typeof signal !== 'string' || !(signal in os.constants.signals)) {
-      throw new TypeError(`Expected a signal name like 'SIGINT', got ${describe(signal)}`);
+      throw typeError('signal', "a signal name like 'SIGINT'", signal);
     }
     if (UNCATCHABLE.has(signal)) throw new RangeError(`${signal} cannot be caught`);
   }

@@ -19,10 +19,9 @@ import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
 import type { ByteStream } from '../stream/byte-stream.js';
 import { checkpointTrap, scheduleTrap } from '../trap.js';
-import { describe } from '../describe.js';
+import { checkByteCount, toBytes, typeError } from '../check.js';
 import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
-import { checkByteCount, toBytes } from './check.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
 import { trackOperation } from '../undriven.js';
@@ -356,7 +355,7 @@ export class AsyncSocket implements ByteStream {
  */
 export function wrapSocket(socket: net.Socket): AsyncSocket {
   if (typeof socket !== 'object' || socket === null || typeof (socket as net.Socket).write !== 'function' || typeof (socket as net.Socket).destroy !== 'function') {
-    throw new TypeError(`Expected \`socket\` to be a net.Socket, got ${describe(socket)}`);
+    throw typeError('socket', 'a net.Socket', socket);
   }
   return new AsyncSocket(socket);
 }

@@ -14,10 +14,9 @@ import { ResourceBusy, ResourceClosed } from '../errors.js';
 import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
 import { checkpointTrap, scheduleTrap } from '../trap.js';
-import { describe } from '../describe.js';
+import { checkCount, checkHost, checkOptions, checkPort, typeError } from '../check.js';
 import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
-import { checkHost, checkOptions, checkPort } from './check.js';
 import { AsyncSocket } from './socket.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
@@ -69,7 +68,7 @@ function* connectOp(host: string, port: number, options?: ConnectOptions): Opera
   checkPort('port', port, false);
   const { tls: tlsOption } = checkOptions<ConnectOptions>('options', options);
   if (tlsOption !== undefined && tlsOption !== true && (typeof tlsOption !== 'object' || tlsOption === null)) {
-    throw new TypeError(`Expected \`options.tls\` to be true or tls.connect options, got ${describe(tlsOption)}`);
+    throw typeError('options.tls', 'true or tls.connect options', tlsOption);
   }
   const me = runningKernel('connect()').current!;
   throwIfCancelled(me);
@@ -123,10 +122,9 @@ function* listenOp(port: number, host?: string, options?: ListenOptions): Operat
   if (host !== undefined) checkHost('host', host);
   const opts = checkOptions<ListenOptions>('options', options);
   if (opts.tls !== undefined && (typeof opts.tls !== 'object' || opts.tls === null)) {
-    throw new TypeError(`Expected \`options.tls\` to be tls.createServer options, got ${describe(opts.tls)}`);
+    throw typeError('options.tls', 'tls.createServer options', opts.tls);
   }
-  const backlog = opts.backlog ?? 511;
-  if (!Number.isInteger(backlog) || backlog < 1) throw new RangeError(`Expected \`options.backlog\` to be an integer ≥ 1, got ${describe(backlog)}`);
+  const backlog = checkCount('options.backlog', opts.backlog ?? 511, 1, false);
   const me = runningKernel('listen()').current!;
   throwIfCancelled(me);
   const server = opts.tls !== undefined

@@ -10,10 +10,9 @@ import { ResourceBusy, ResourceClosed } from '../errors.js';
 import { runningKernel } from '../run-context.js';
 import type { Operation } from '../task.js';
 import { checkpointTrap, scheduleTrap } from '../trap.js';
-import { describe } from '../describe.js';
+import { checkCount, checkHost, checkOptions, checkPort, toBytes, typeError } from '../check.js';
 import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
-import { checkHost, checkOptions, checkPort, toBytes } from './check.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
 import { trackOperation } from '../undriven.js';
@@ -60,11 +59,10 @@ export function openUdpSocket(options?: UdpSocketOptions): Operation<AsyncUdpSoc
 function* openUdpSocketOp(options?: UdpSocketOptions): Operation<AsyncUdpSocket> {
   const opts = checkOptions<UdpSocketOptions>('options', options);
   const type = opts.type ?? 'udp4';
-  if (type !== 'udp4' && type !== 'udp6') throw new TypeError(`Expected \`options.type\` to be 'udp4' or 'udp6', got ${describe(type)}`);
+  if (type !== 'udp4' && type !== 'udp6') throw typeError('options.type', `'udp4' or 'udp6'`, type);
   if (opts.host !== undefined) checkHost('options.host', opts.host);
   const port = opts.port === undefined ? 0 : checkPort('options.port', opts.port, true);
-  const maxQueue = opts.maxQueue ?? 1024;
-  if (!Number.isInteger(maxQueue) || maxQueue < 1) throw new RangeError(`Expected \`options.maxQueue\` to be an integer ≥ 1, got ${describe(maxQueue)}`);
+  const maxQueue = checkCount('options.maxQueue', opts.maxQueue ?? 1024, 1, false);
   const me = runningKernel('openUdpSocket()').current!;
   throwIfCancelled(me);
   const socket = dgram.createSocket(type);

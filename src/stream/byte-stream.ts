@@ -4,7 +4,6 @@
  * protocol code (`lines`, `receiveUntil`, your own) is written once and tested without sockets.
  */
 import type { Operation } from '../types.js';
-import { describe } from '../describe.js';
 
 /**
  * A bidirectional stream of bytes (trio's `HalfCloseableStream`).
@@ -53,21 +52,5 @@ export interface ByteStream {
   [Symbol.dispose](): void;
 }
 
-/** @internal Bytes to send: a Uint8Array as is, a string as UTF-8. */
-export function bytesOf(name: string, data: unknown): Uint8Array {
-  if (data instanceof Uint8Array) return data;
-  if (typeof data === 'string') return encoder.encode(data);
-  throw new TypeError(`Expected \`${name}\` to be a Uint8Array or a string, got ${describe(data)}`);
-}
-
-/** @internal A positive integer byte count (Infinity allowed when `infinite`). */
-export function checkBytes(name: string, n: unknown, infinite = false): number {
-  const expected = `an integer ≥ 1${infinite ? ' or Infinity' : ''} (bytes)`;
-  if (typeof n !== 'number') throw new TypeError(`Expected \`${name}\` to be ${expected}, got ${describe(n)}`);
-  if (!((Number.isInteger(n) && n >= 1) || (infinite && n === Infinity))) throw new RangeError(`Expected \`${name}\` to be ${expected}, got ${describe(n)}`);
-  return n;
-}
-
-const encoder = new TextEncoder();
 /** @internal The end-of-stream result (never written to). */
 export const EMPTY_BYTES = new Uint8Array(0);

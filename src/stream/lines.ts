@@ -10,12 +10,11 @@
  * async code is not possible: reading a stream needs a task (use `each` or `receive` in one).
  */
 import { GiambioError, ResourceClosed, WouldBlock } from '../errors.js';
-import { describe } from '../describe.js';
+import { checkBody, checkByteCount, checkOptions, rangeError } from '../check.js';
 import type { Operation } from '../types.js';
 import type { ChannelStatistics, ReceiveChannel } from '../channel/channel-types.js';
 import { receiveEach } from '../channel/each.js';
-import { checkBody } from '../sync/waiting.js';
-import { checkBytes, type ByteStream } from './byte-stream.js';
+import { type ByteStream } from './byte-stream.js';
 import { checkStream, findOrFail, readBufferOf, readUntil, type ReadBuffer } from './receive-until.js';
 import { disposeSymbol } from '../disposable.js';
 import { guardOperations } from '../operation-guard.js';
@@ -129,14 +128,14 @@ class LineChannel implements ReceiveChannel<string> {
  */
 export function lines(stream: ByteStream, options: LinesOptions = {}): ReceiveChannel<string> {
   checkStream('stream', stream);
-  if (typeof options !== 'object' || options === null) throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
-  const maxLineLength = checkBytes('options.maxLineLength', options.maxLineLength ?? 65_536, true);
+  checkOptions('options', options);
+  const maxLineLength = checkByteCount('options.maxLineLength', options.maxLineLength ?? 65_536, true);
   const encoding = options.encoding ?? 'utf-8';
   let decoder: TextDecoder;
   try {
     decoder = new TextDecoder(encoding);
   } catch {
-    throw new RangeError(`Expected \`options.encoding\` to be an encoding TextDecoder supports, got ${describe(encoding)}`);
+    throw rangeError('options.encoding', 'an encoding TextDecoder supports', encoding);
   }
   return new LineChannel(new LineSource(stream, readBufferOf(stream), maxLineLength, decoder));
 }

@@ -20,8 +20,8 @@ import { checkpointTrap, parkWith, scheduleTrap, type AbortFn } from '../trap.js
 import { WaitQueue } from '../wait-queue.js';
 import { withdrawer } from '../sync/waiting.js';
 import { throwIfCancelled } from '../cancel-point.js';
-import { describe } from '../describe.js';
-import { bytesOf, checkBytes, EMPTY_BYTES, type ByteStream } from './byte-stream.js';
+import { checkByteCount, checkOptions, toBytes } from '../check.js';
+import { EMPTY_BYTES, type ByteStream } from './byte-stream.js';
 import { disposeSymbol } from '../disposable.js';
 import { guardOperations } from '../operation-guard.js';
 
@@ -144,7 +144,7 @@ export class MemoryStream implements ByteStream {
   }
 
   *sendAll(data: Uint8Array | string): Operation<void> {
-    const bytes = bytesOf('data', data).slice(); // a copy: the caller may reuse its buffer
+    const bytes = toBytes('data', data).slice(); // a copy: the caller may reuse its buffer
     const me = runningKernel(`${this.name}.sendAll()`).current!;
     const pipe = this.out;
     if (this.#closed) throw new ResourceClosed(`${this.name}.sendAll(): the stream is closed`);
@@ -172,7 +172,7 @@ export class MemoryStream implements ByteStream {
   }
 
   *receive(maxBytes: number = DEFAULT_RECEIVE): Operation<Uint8Array> {
-    checkBytes('maxBytes', maxBytes);
+    checkByteCount('maxBytes', maxBytes);
     const me = runningKernel(`${this.name}.receive()`).current!;
     const pipe = this.in_;
     if (this.#closed) throw new ResourceClosed(`${this.name}.receive(): the stream is closed`);
@@ -267,8 +267,8 @@ export interface MemoryStreamPairOptions {
  * @throws {TypeError | RangeError} `maxBufferedBytes` is not an integer ≥ 1 or Infinity.
  */
 export function memoryStreamPair(options: MemoryStreamPairOptions = {}): [ByteStream, ByteStream] {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
-  const max = checkBytes('options.maxBufferedBytes', options.maxBufferedBytes ?? Infinity, true);
+  checkOptions('options', options);
+  const max = checkByteCount('options.maxBufferedBytes', options.maxBufferedBytes ?? Infinity, true);
   return pair(new BytePipe(max, false), new BytePipe(max, false), 'MemoryStream');
 }
 

@@ -9,12 +9,12 @@
  * failed call (limit exceeded, EOF before the delimiter) leaves every byte buffered too.
  */
 import { DelimiterNotFound, EndOfChannel, IncompleteRead, ResourceBusy } from '../errors.js';
-import { describe } from '../describe.js';
+import { checkByteCount, checkOptions, rangeError, toBytes, typeError } from '../check.js';
 import { runningKernel } from '../run-context.js';
 import type { Operation } from '../types.js';
 import { scheduleTrap } from '../trap.js';
 import { throwIfCancelled } from '../cancel-point.js';
-import { bytesOf, checkBytes, type ByteStream } from './byte-stream.js';
+import { type ByteStream } from './byte-stream.js';
 import { guardOperations } from '../operation-guard.js';
 
 /** Bytes asked of the stream per receive while looking for a delimiter. */
@@ -155,10 +155,10 @@ export interface ReceiveUntilOptions {
  */
 export function receiveUntil(stream: ByteStream, delimiter: Uint8Array | string, options: ReceiveUntilOptions = {}): Operation<Uint8Array> {
   checkStream('stream', stream);
-  const delim = bytesOf('delimiter', delimiter);
-  if (delim.length === 0) throw new RangeError('Expected `delimiter` to be at least one byte, got an empty one');
-  if (typeof options !== 'object' || options === null) throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
-  const maxBytes = checkBytes('options.maxBytes', options.maxBytes ?? 65_536, true);
+  const delim = toBytes('delimiter', delimiter);
+  if (delim.length === 0) throw rangeError('delimiter', 'at least one byte', delim, 'an empty one');
+  checkOptions('options', options);
+  const maxBytes = checkByteCount('options.maxBytes', options.maxBytes ?? 65_536, true);
   return receiveUntilOperation(stream, delim.slice(), maxBytes);
 }
 
@@ -170,7 +170,7 @@ const receiveUntilOperation = function* receiveUntil(stream: ByteStream, delimit
 /** @internal Throws a TypeError unless `stream` looks like a ByteStream (has `receive`). */
 export function checkStream(name: string, stream: unknown): void {
   if (typeof stream !== 'object' || stream === null || typeof (stream as ByteStream).receive !== 'function') {
-    throw new TypeError(`Expected \`${name}\` to be a ByteStream, got ${describe(stream)}`);
+    throw typeError(name, 'a ByteStream', stream);
   }
 }
 

@@ -3,7 +3,7 @@
  * `StapledStream`). For a process's stdin + stdout, or two one-way pipes.
  */
 import type { Operation } from '../types.js';
-import { describe } from '../describe.js';
+import { typeError } from '../check.js';
 import { checkStream } from './receive-until.js';
 import type { ByteStream } from './byte-stream.js';
 import { disposeSymbol } from '../disposable.js';
@@ -44,7 +44,7 @@ export class StapledStream {
     readonly receiveStream: ReceiveStream,
   ) {
     if (typeof sendStream !== 'object' || sendStream === null || typeof sendStream.sendAll !== 'function') {
-      throw new TypeError(`Expected \`sendStream\` to be a ByteStream, got ${describe(sendStream)}`);
+      throw typeError('sendStream', 'a ByteStream', sendStream);
     }
     checkStream('receiveStream', receiveStream);
   }

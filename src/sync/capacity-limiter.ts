@@ -9,10 +9,10 @@ import { GiambioError, WouldBlock } from '../errors.js';
 import { runningKernel } from '../run-context.js';
 import { startGenerator } from '../spawnable.js';
 import { TaskImpl, type Operation } from '../task.js';
-import { describe } from '../describe.js';
+import { checkCount, describe } from '../check.js';
 import { parkWith, scheduleTrap } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
-import { checkCount, withdrawer } from './waiting.js';
+import { withdrawer } from './waiting.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
 

@@ -15,9 +15,8 @@ import type { Operation, TaskImpl } from '../task.js';
 import type { AbortFn } from '../trap.js';
 import { parkWith } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
-import { describe } from '../describe.js';
+import { checkCount, typeError } from '../check.js';
 import { Lock, type LockStatistics } from './lock.js';
-import { checkCount } from './waiting.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
 
@@ -52,7 +51,7 @@ export class Condition {
 
   constructor(lock?: Lock) {
     if (lock !== undefined && !(lock instanceof Lock)) {
-      throw new TypeError(`Expected \`lock\` to be a Lock, got ${describe(lock)}`);
+      throw typeError('lock', 'a Lock', lock);
     }
     this.#lock = lock ?? new Lock();
   }

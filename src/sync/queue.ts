@@ -15,7 +15,8 @@ import { parkWith } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { BlockingOperation, PARK, type BlockingKind } from './blocking-operation.js';
 import { Deque } from './deque.js';
-import { checkCount, withdrawer } from './waiting.js';
+import { checkCount } from '../check.js';
+import { withdrawer } from './waiting.js';
 
 const abortGet = withdrawer();
 const abortPut = withdrawer();

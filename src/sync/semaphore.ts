@@ -10,8 +10,8 @@ import { startGenerator } from '../spawnable.js';
 import type { Operation } from '../task.js';
 import { parkWith, scheduleTrap } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
-import { describe } from '../describe.js';
-import { checkCount, withdrawer } from './waiting.js';
+import { checkCount, checkOptions } from '../check.js';
+import { withdrawer } from './waiting.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
 
@@ -48,9 +48,7 @@ export class Semaphore {
 
   constructor(initial: number, options: SemaphoreOptions = {}) {
     this.#value = checkCount('initial', initial, 0, false);
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`Expected Semaphore options to be an object, got ${describe(options)}`);
-    }
+    checkOptions('Semaphore options', options);
     this.#max = checkCount('max', options.max ?? Infinity, Math.max(1, initial), true);
   }
 

@@ -1,10 +1,8 @@
 /**
- * What the primitives share: the abort function that withdraws a parked waiter from its WaitQueue,
- * and the checks for sizes and counts given to constructors.
+ * What the primitives share: the abort function that withdraws a parked waiter from its WaitQueue.
+ * (Their argument checks live in src/check.ts.)
  * @internal
  */
-import { describe } from '../describe.js';
-import { startGenerator } from '../spawnable.js';
 import type { TaskImpl } from '../task.js';
 import type { AbortFn } from '../trap.js';
 
@@ -21,28 +19,4 @@ export function withdrawer(): AbortFn {
     task.waitValue = undefined;
     return true;
   };
-}
-
-/**
- * Throws a TypeError (not a number) or RangeError (out of range) unless `value` is an integer
- * ≥ `min`, or Infinity when `infinite`. Returns `value`.
- */
-export function checkCount(name: string, value: unknown, min: number, infinite: boolean): number {
-  const expected = `an integer ≥ ${min}${infinite ? ' or Infinity' : ''}`;
-  if (typeof value !== 'number') throw new TypeError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
-  if (!((Number.isInteger(value) && value >= min) || (infinite && value === Infinity))) {
-    throw new RangeError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
-  }
-  return value;
-}
-
-/**
- * Throws the TypeError `startGenerator` would, before anything is taken: `body` must be a function
- * (a generator function; async functions are refused).
- */
-export function checkBody(what: string, body: unknown): void {
-  const tag = Object.prototype.toString.call(body);
-  if (typeof body !== 'function' || tag === '[object AsyncFunction]' || tag === '[object AsyncGeneratorFunction]') {
-    startGenerator(what, body, []); // throws the explanatory TypeError
-  }
 }

@@ -5,7 +5,7 @@
  * a `cancel` from the caller aborts that loop's signal, which cancels the task where it waits (its
  * `finally` blocks run here), and the worker confirms with `cancelled`.
  */
-import { describe } from '../describe.js';
+import { expectsError, typeError } from '../check.js';
 import { CancelledError, GiambioError } from '../errors.js';
 import { EventLoop } from '../loop.js';
 import type { Operation } from '../types.js';
@@ -28,10 +28,10 @@ export function exposeOn<T extends Record<string, WorkerFunction>>(port: WorkerP
     throw new GiambioError('expose() must run inside a worker started by withWorkers() or runInWorker(), not on the main thread');
   }
   if (typeof functions !== 'object' || functions === null) {
-    throw new TypeError(`Expected expose() to get an object of functions, got ${describe(functions)}`);
+    throw expectsError('expose()', 'an object of functions', functions);
   }
   for (const [name, fn] of Object.entries(functions)) {
-    if (typeof fn !== 'function') throw new TypeError(`Expected export \`${name}\` to be a function, got ${describe(fn)}`);
+    if (typeof fn !== 'function') throw typeError(`export \`${name}\``, 'a function', fn);
   }
   if (exposed) throw new GiambioError('expose() may be called only once per worker');
   exposed = true;

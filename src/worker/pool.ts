@@ -15,7 +15,7 @@
  * process alive, and the deadlock detector's "nothing else alive in the host" stays true. A worker
  * with a call (or starting, or terminating) is ref'd.
  */
-import { describe, checkMilliseconds } from '../describe.js';
+import { checkCount, checkMilliseconds, checkOptions, checkString, typeError } from '../check.js';
 import { disposeSymbol } from '../disposable.js';
 import { ResourceBroken, ResourceClosed, newCancelledError } from '../errors.js';
 import type { Kernel } from '../kernel.js';
@@ -201,12 +201,10 @@ class Pool implements WorkerPool<AnyWorkerModule> {
   readonly call = (name: string, ...args: unknown[]): Operation<unknown> => this.operation('workers.call()', name, args, undefined);
 
   readonly callWith = (options: WorkerCallOptions, name: string, ...args: unknown[]): Operation<unknown> => {
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`Expected callWith options to be an object, got ${describe(options)}`);
-    }
+    checkOptions('callWith options', options);
     const transfer = options.transfer;
     if (transfer !== undefined && !Array.isArray(transfer)) {
-      throw new TypeError(`Expected \`transfer\` to be an array of ArrayBuffers and MessagePorts, got ${describe(transfer)}`);
+      throw typeError('transfer', 'an array of ArrayBuffers and MessagePorts', transfer);
     }
     return this.operation('workers.callWith()', name, args, transfer);
   };
@@ -215,7 +213,7 @@ class Pool implements WorkerPool<AnyWorkerModule> {
   *operation(what: string, name: string, args: unknown[], transfer: readonly object[] | undefined): Operation<unknown> {
     const kernel = runningKernel(what);
     const me = kernel.current!;
-    if (typeof name !== 'string') throw new TypeError(`Expected the export name to be a string, got ${describe(name)}`);
+    checkString('the export name', name);
     if (this.#exports !== null && !this.#exports.has(name)) throw this.#unknownExport(name);
     throwIfCancelled(me);
     if (this.#closed) throw new ResourceClosed(`${what} on worker pool ${this.name}, which has exited`);
@@ -353,18 +351,14 @@ function cloneError(name: string, error: unknown): TypeError {
 }
 
 /** Checks `withWorkers`' options; returns the grace and size. */
-function checkOptions(options: unknown, backend: WorkerBackend): { graceMs: number; size: number } {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`Expected withWorkers options to be an object, got ${describe(options)}`);
-  }
+function checkPoolOptions(options: unknown, backend: WorkerBackend): { graceMs: number; size: number } {
+  checkOptions('withWorkers options', options);
   const { size, name, graceMs = 100, resourceLimits } = options as WorkerPoolOptions;
-  if (size !== undefined && (typeof size !== 'number' || !Number.isInteger(size) || size < 1)) {
-    throw (typeof size === 'number' ? RangeError : TypeError)(`Expected \`size\` to be an integer ≥ 1, got ${describe(size)}`);
-  }
-  if (name !== undefined && typeof name !== 'string') throw new TypeError(`Expected \`name\` to be a string, got ${describe(name)}`);
+  if (size !== undefined) checkCount('size', size, 1, false);
+  if (name !== undefined) checkString('name', name);
   checkMilliseconds('graceMs', graceMs, false);
   if (resourceLimits !== undefined && (typeof resourceLimits !== 'object' || resourceLimits === null)) {
-    throw new TypeError(`Expected \`resourceLimits\` to be an object, got ${describe(resourceLimits)}`);
+    throw typeError('resourceLimits', 'an object', resourceLimits);
   }
   return { graceMs, size: size ?? Math.max(1, backend.parallelism()) };
 }
@@ -372,7 +366,7 @@ function checkOptions(options: unknown, backend: WorkerBackend): { graceMs: numb
 function moduleUrlOf(module: unknown): string | URL {
   if (typeof module === 'string' || module instanceof URL) return module;
   if (typeof module === 'object' && module !== null && 'url' in module) return moduleUrlOf((module as { url: unknown }).url);
-  throw new TypeError(`Expected the worker module to be a URL or a string, got ${describe(module)}`);
+  throw typeError('the worker module', 'a URL or a string', module);
 }
 
 /** `withWorkers` for one backend (node.ts and web.ts bind it). @internal */
@@ -382,7 +376,7 @@ export function* withWorkersOn<T>(
   const kernel = runningKernel('withWorkers()');
   throwIfCancelled(kernel.current!);
   const url = moduleUrlOf(module);
-  const { graceMs, size } = checkOptions(options, backend);
+  const { graceMs, size } = checkPoolOptions(options, backend);
   const pool = new Pool(backend, url, options, graceMs, size);
   try {
     return yield* startGenerator<T>('withWorkers', body, [pool]);
