@@ -5,5 +5,6 @@ import '../channel/open-memory-channel-cancel-safety.test.js';
 import '../channel/broadcast.test.js';
 import '../channel/awaiting-operations.test.js';
 import '../stream/memory-stream.test.js';
+import '../contract/byte-stream-memory.test.js';
 import '../stream/lines.test.js';
 import '../channel/from-async-iterable.test.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as net from 'node:net';
 import { createPool, skipAfter, withTimeout } from '../../src/pool.js';
 import { sleep, checkpoint } from '../../src/operations.js';
-import { CancelledError, ResourceBroken, ResourceBusy, ResourceClosed, TooSlowError } from '../../src/errors.js';
+import { CancelledError, ResourceBroken, TooSlowError } from '../../src/errors.js';
 import { waitAllTasksBlocked } from '../../src/testing.js';
 import type { Operation } from '../../src/task.js';
 import { connect, listen, socketPair, wrapSocket, errorCode, type AsyncSocket } from '../../src/node/index.js';
@@ -61,26 +61,6 @@ describe('connect / listen / accept', () => {
       } finally { yield* server.close(); }
     });
     expect(result).toEqual(['hello world', 0]);
-  });
-
-  it('receive(maxBytes) returns at most maxBytes and keeps the rest for the next call', async () => {
-    const parts = await runNode(function* () {
-      const [a, b] = yield* socketPair();
-      try {
-        yield* a.sendAll('abcdefgh');
-        const got: string[] = [];
-        let total = 0;
-        while (total < 8) {
-          const data = yield* b.receive(3);
-          expect(data.length).toBeGreaterThanOrEqual(1);
-          expect(data.length).toBeLessThanOrEqual(3);
-          got.push(text(data));
-          total += data.length;
-        }
-        return got.join('');
-      } finally { yield* a.close(); yield* b.close(); }
-    });
-    expect(parts).toBe('abcdefgh');
   });
 
   it('a refused connection raises ResourceBroken with code ECONNREFUSED and the Node error as cause', async () => {
@@ -196,25 +176,6 @@ describe('cancellation', () => {
     expect(got).toBe('kept');
   });
 
-  it('a receive cancelled while parked raises CancelledError and the socket stays usable', async () => {
-    const outcome = await runNode(function* () {
-      const [a, b] = yield* socketPair();
-      try {
-        let cancelled = false;
-        yield* createPool(function* (pool) {
-          pool.spawn(function* () {
-            try { yield* b.receive(); } catch (e) { cancelled = e instanceof CancelledError; throw e; }
-          });
-          yield* waitAllTasksBlocked();
-          pool.cancel();
-        });
-        yield* a.sendAll('after');
-        return [cancelled, text(yield* b.receive())];
-      } finally { yield* a.close(); yield* b.close(); }
-    });
-    expect(outcome).toEqual([true, 'after']);
-  });
-
   it('accept is cancellable and a connection is not lost to a cancelled accept', async () => {
     const got = await runNode(function* () {
       const server = yield* listen(0, '127.0.0.1');
@@ -314,61 +275,6 @@ describe('cancellation', () => {
 });
 
 describe('close', () => {
-  it('close() wakes a waiting reader with ResourceClosed and is idempotent', async () => {
-    const outcome = await runNode(function* () {
-      const [a, b] = yield* socketPair();
-      let error: unknown = null;
-      yield* createPool(function* (pool) {
-        pool.spawn(function* () { try { yield* b.receive(); } catch (e) { error = e; } });
-        yield* waitAllTasksBlocked();
-        yield* b.close();
-        yield* b.close();
-      });
-      yield* a.close();
-      return error;
-    });
-    expect(outcome).toBeInstanceOf(ResourceClosed);
-  });
-
-  it('operations on a closed socket raise ResourceClosed; a second receiver raises ResourceBusy', async () => {
-    const errors = await runNode(function* () {
-      const [a, b] = yield* socketPair();
-      const caught: unknown[] = [];
-      yield* createPool(function* (pool) {
-        pool.spawn(function* () { try { yield* b.receive(); } catch (e) { caught.push(e); } });
-        yield* waitAllTasksBlocked();
-        try { yield* b.receive(); } catch (e) { caught.push(e); }
-        yield* b.close();
-      });
-      yield* a.close();
-      for (const op of [() => a.receive(), () => a.sendAll('x'), () => a.sendEof()]) {
-        try { yield* op(); } catch (e) { caught.push(e); }
-      }
-      return caught;
-    });
-    expect(errors[0]).toBeInstanceOf(ResourceBusy);
-    expect(errors[1]).toBeInstanceOf(ResourceClosed);
-    expect(errors.slice(2).every((e) => e instanceof ResourceClosed)).toBe(true);
-    expect(errors).toHaveLength(5);
-  });
-
-  it('sendAll after sendEof raises ResourceClosed; the peer sees EOF; reading still works', async () => {
-    const outcome = await runNode(function* () {
-      const [a, b] = yield* socketPair();
-      try {
-        yield* a.sendAll('last');
-        yield* a.sendEof();
-        yield* a.sendEof();
-        let error: unknown = null;
-        try { yield* a.sendAll('more'); } catch (e) { error = e; }
-        const data = yield* receiveExactly(b, 10);
-        yield* b.sendAll('back');
-        return [error instanceof ResourceClosed, data, text(yield* a.receive())];
-      } finally { yield* a.close(); yield* b.close(); }
-    });
-    expect(outcome).toEqual([true, 'last', 'back']);
-  });
-
   it('Symbol.dispose closes at once (using in a task)', async () => {
     let socket: net.Socket | null = null;
     await runNode(function* () {

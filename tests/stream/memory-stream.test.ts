@@ -1,8 +1,9 @@
-// memoryStreamPair / lockstepStreamPair (giambio/testing) and StapledStream: the ByteStream
-// contract over in-memory pairs — delivery, EOF, close, busy, backpressure, cancel safety.
-// Environment-neutral: tests/browser/channels.test.ts runs it in browsers.
+// memoryStreamPair / lockstepStreamPair (giambio/testing) and StapledStream: what only they do —
+// backpressure, the lockstep hand-over, stapling. The ByteStream contract they share with the
+// sockets is tests/contract/byte-stream-memory.test.ts. Environment-neutral:
+// tests/browser/channels.test.ts runs it in browsers.
 import { describe, expect, it } from 'vitest';
-import { CancelledError, ResourceBroken, ResourceBusy, ResourceClosed } from '../../src/errors.js';
+import { ResourceBroken, ResourceClosed } from '../../src/errors.js';
 import { sleep, clock } from '../../src/operations.js';
 import { createPool } from '../../src/pool.js';
 import { lockstepStreamPair, memoryStreamPair } from '../../src/stream/memory-stream.js';
@@ -23,115 +24,6 @@ function* readAll(stream: ByteStream, max?: number): Operation<string> {
   let out = '';
   for (let data = yield* stream.receive(max); data.length > 0; data = yield* stream.receive(max)) out += text(data);
   return out;
-}
-
-const pairs = { memoryStreamPair: () => memoryStreamPair(), lockstepStreamPair } as const;
-
-for (const [name, makePair] of Object.entries(pairs)) {
-  describe(`${name}: the ByteStream contract`, () => {
-    it('bytes sent on one end are received on the other, in both directions, then EOF', async () => {
-      await runChecked(function* () {
-        const [a, b] = makePair();
-        let atB = '';
-        let atA = '';
-        yield* createPool(function* (pool) {
-          pool.spawn(function* () { yield* a.sendAll('hello '); yield* a.sendAll(new TextEncoder().encode('world')); yield* a.sendEof(); });
-          pool.spawn(function* () { atB = yield* readAll(b, 3); });
-          pool.spawn(function* () { yield* b.sendAll('back'); yield* b.sendEof(); });
-          pool.spawn(function* () { atA = yield* readAll(a); });
-        });
-        expect([atB, atA]).toEqual(['hello world', 'back']);
-        expect((yield* b.receive()).length).toBe(0); // EOF stays EOF
-        yield* a.close();
-        yield* b.close();
-      });
-    });
-
-    it('sendAll after sendEof or close raises ResourceClosed; receive after close too', async () => {
-      await runChecked(function* () {
-        const [a, b] = makePair();
-        yield* a.sendEof();
-        yield* a.sendEof(); // idempotent
-        expect(yield* thrown(a.sendAll('x'))).toBeInstanceOf(ResourceClosed);
-        yield* b.close();
-        yield* b.close(); // idempotent
-        expect(yield* thrown(b.receive())).toBeInstanceOf(ResourceClosed);
-        expect(yield* thrown(b.sendAll('x'))).toBeInstanceOf(ResourceClosed);
-        expect(yield* thrown(b.sendEof())).toBeInstanceOf(ResourceClosed);
-        a.closeNow();
-      });
-    });
-
-    it('closing one end: the peer receives EOF after what was buffered, and its sends break', async () => {
-      await runChecked(function* () {
-        const [a, b] = memoryStreamPair();
-        yield* a.sendAll('last words');
-        a[Symbol.dispose]();
-        expect(text(yield* b.receive())).toBe('last words');
-        expect((yield* b.receive()).length).toBe(0);
-        expect(yield* thrown(b.sendAll('anyone?'))).toBeInstanceOf(ResourceBroken);
-        b.closeNow();
-      });
-    });
-
-    it('a waiting receive is woken with ResourceClosed when its own end closes, and with EOF when the peer closes', async () => {
-      await runChecked(function* () {
-        const [a, b] = makePair();
-        let atA: unknown = null;
-        let atB: unknown = null;
-        yield* createPool(function* (pool) {
-          pool.spawn(function* () { atA = yield* thrown(a.receive()); });
-          pool.spawn(function* () { atB = (yield* b.receive()).length; });
-          yield* waitAllTasksBlocked();
-          a.closeNow();
-        });
-        expect(atA).toBeInstanceOf(ResourceClosed);
-        expect(atB).toBe(0);
-        b.closeNow();
-      });
-    });
-
-    it('two concurrent receivers (or senders) on one end raise ResourceBusy', async () => {
-      await runChecked(function* () {
-        const [a, b] = makePair();
-        yield* createPool(function* (pool) {
-          pool.spawn(function* () { yield* b.receive(); });
-          yield* waitAllTasksBlocked();
-          expect(yield* thrown(b.receive())).toBeInstanceOf(ResourceBusy);
-          yield* a.sendAll('x');
-        });
-        a.closeNow();
-        b.closeNow();
-      });
-    });
-
-    it('a cancelled receive took nothing: the bytes go to the next receive', async () => {
-      await runChecked(function* () {
-        const [a, b] = makePair();
-        yield* createPool(function* (pool) {
-          const t = pool.spawn(function* () { yield* b.receive(); });
-          yield* waitAllTasksBlocked();
-          t.cancel();
-        });
-        yield* createPool(function* (pool) {
-          pool.spawn(function* () { yield* a.sendAll('kept'); });
-          expect(text(yield* b.receive())).toBe('kept');
-        });
-        a.closeNow();
-        b.closeNow();
-      });
-    });
-
-    it('argument errors say what was expected and what came', async () => {
-      await runChecked(function* () {
-        const [a, b] = makePair();
-        expect(yield* thrown(a.receive(0))).toBeInstanceOf(RangeError);
-        expect(yield* thrown(a.sendAll(42 as unknown as string))).toBeInstanceOf(TypeError);
-        a.closeNow();
-        b.closeNow();
-      });
-    });
-  });
 }
 
 describe('memoryStreamPair: backpressure', () => {
@@ -278,26 +170,5 @@ describe('StapledStream', () => {
   it('rejects halves that are not streams', () => {
     expect(() => new StapledStream(null as never, memoryStreamPair()[0])).toThrow('Expected `sendStream` to be a ByteStream, got `null`');
     expect(() => new StapledStream(memoryStreamPair()[0], {} as never)).toThrow(TypeError);
-  });
-});
-
-describe('cancellation inside a cancelled scope', () => {
-  it('close() closes first and raises CancelledError after', async () => {
-    await runChecked(function* () {
-      const [a, b] = memoryStreamPair();
-      let error: unknown = null;
-      yield* createPool(function* (pool) {
-        pool.spawn(function* () {
-          try { yield* sleep(Infinity); } finally {
-            try { yield* a.close(); } catch (e) { error = e; }
-          }
-        });
-        yield* waitAllTasksBlocked();
-        pool.cancel();
-      });
-      expect(error).toBeInstanceOf(CancelledError);
-      expect(yield* thrown(a.receive())).toBeInstanceOf(ResourceClosed);
-      b.closeNow();
-    });
   });
 });
