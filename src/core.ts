@@ -67,15 +67,14 @@ export function instantiateCore(build: CoreBuild = RELEASE_CORE): CoreExports {
 }
 
 /**
- * One core instance behind a guard. Every method is a single wasm call; counts of crossings are
- * kept so tests can assert the cost of a context switch exactly (a regression guard, not a timer).
+ * One core instance behind a guard. Every method is a single wasm call; the core counts its calls
+ * itself (status block), so tests can assert the cost of a context switch exactly (a regression
+ * guard, not a timer).
  */
 export class Core {
   readonly raw: CoreExports;
   /** Set by the first trap; every later call rethrows it. */
   failure: InternalError | null = null;
-  /** Number of calls into the wasm so far. */
-  crossings = 0;
   /** Views of the core's status block (assembly/status.ts), re-made when memory growth detaches them. */
   #statusF64: Float64Array;
   #statusI32: Int32Array;
@@ -84,13 +83,13 @@ export class Core {
   constructor(build: CoreBuild = RELEASE_CORE) {
     this.raw = instantiateCore(build);
     this.#statusAt = this.raw.statusAddress();
-    this.#statusF64 = new Float64Array(this.raw.memory.buffer, this.#statusAt, 2);
+    this.#statusF64 = new Float64Array(this.raw.memory.buffer, this.#statusAt, 3);
     this.#statusI32 = new Int32Array(this.raw.memory.buffer, this.#statusAt, 4);
   }
 
   /** Rebuilds the status views after memory growth detached them (a detached view has length 0). */
   #remapStatus(): void {
-    this.#statusF64 = new Float64Array(this.raw.memory.buffer, this.#statusAt, 2);
+    this.#statusF64 = new Float64Array(this.raw.memory.buffer, this.#statusAt, 3);
     this.#statusI32 = new Int32Array(this.raw.memory.buffer, this.#statusAt, 4);
   }
 
@@ -102,6 +101,15 @@ export class Core {
     this.check();
     if (this.#statusF64.length === 0) this.#remapStatus();
     return this.#statusF64[0]!;
+  }
+
+  /**
+   * Calls into the wasm so far (read from the status block, where the core counts each call itself:
+   * a JS counter bumped on every call measured ~5% of a ping-pong switch).
+   */
+  get crossings(): number {
+    if (this.#statusF64.length === 0) this.#remapStatus();
+    return this.#statusF64[2]!;
   }
 
   /** `readyCount()` read from the status block: no crossing. */
@@ -124,25 +132,25 @@ export class Core {
     if (this.failure !== null) throw this.failure;
   }
 
-  taskSpawn(): number { this.check(); this.crossings++; try { return this.raw.taskSpawn(); } catch (e) { throw this.fail(e); } }
-  taskState(handle: number): number { this.check(); this.crossings++; try { return this.raw.taskState(handle); } catch (e) { throw this.fail(e); } }
-  runNext(): number { this.check(); this.crossings++; try { return this.raw.runNext(); } catch (e) { throw this.fail(e); } }
-  taskYield(slot: number): number { this.check(); this.crossings++; try { return this.raw.taskYield(slot); } catch (e) { throw this.fail(e); } }
-  taskPark(slot: number): number { this.check(); this.crossings++; try { return this.raw.taskPark(slot); } catch (e) { throw this.fail(e); } }
-  taskSleep(slot: number, deadline: number): number { this.check(); this.crossings++; try { return this.raw.taskSleep(slot, deadline); } catch (e) { throw this.fail(e); } }
-  taskWake(handle: number): number { this.check(); this.crossings++; try { return this.raw.taskWake(handle); } catch (e) { throw this.fail(e); } }
-  taskExit(slot: number): number { this.check(); this.crossings++; try { return this.raw.taskExit(slot); } catch (e) { throw this.fail(e); } }
-  timerCreate(): number { this.check(); this.crossings++; try { return this.raw.timerCreate(); } catch (e) { throw this.fail(e); } }
-  timerArm(id: number, deadline: number): void { this.check(); this.crossings++; try { this.raw.timerArm(id, deadline); } catch (e) { throw this.fail(e); } }
-  timerDisarm(id: number): boolean { this.check(); this.crossings++; try { return this.raw.timerDisarm(id) !== 0; } catch (e) { throw this.fail(e); } }
-  timerFree(id: number): void { this.check(); this.crossings++; try { this.raw.timerFree(id); } catch (e) { throw this.fail(e); } }
-  advance(now: number): number { this.check(); this.crossings++; try { return this.raw.advance(now); } catch (e) { throw this.fail(e); } }
-  timerTakeExpired(): number { this.check(); this.crossings++; try { return this.raw.timerTakeExpired(); } catch (e) { throw this.fail(e); } }
-  nextDeadline(): number { this.check(); this.crossings++; try { return this.raw.nextDeadline(); } catch (e) { throw this.fail(e); } }
-  readyCount(): number { this.check(); this.crossings++; try { return this.raw.readyCount(); } catch (e) { throw this.fail(e); } }
-  readySeed(seed: number): void { this.check(); this.crossings++; try { this.raw.readySeed(seed); } catch (e) { throw this.fail(e); } }
-  readyShuffle(): void { this.check(); this.crossings++; try { this.raw.readyShuffle(); } catch (e) { throw this.fail(e); } }
-  liveTasks(): number { this.check(); this.crossings++; try { return this.raw.liveTasks(); } catch (e) { throw this.fail(e); } }
-  armedTimers(): number { this.check(); this.crossings++; try { return this.raw.armedTimers(); } catch (e) { throw this.fail(e); } }
-  scopeTimers(): number { this.check(); this.crossings++; try { return this.raw.scopeTimers(); } catch (e) { throw this.fail(e); } }
+  taskSpawn(): number { this.check(); try { return this.raw.taskSpawn(); } catch (e) { throw this.fail(e); } }
+  taskState(handle: number): number { this.check(); try { return this.raw.taskState(handle); } catch (e) { throw this.fail(e); } }
+  runNext(): number { this.check(); try { return this.raw.runNext(); } catch (e) { throw this.fail(e); } }
+  taskYield(slot: number): number { this.check(); try { return this.raw.taskYield(slot); } catch (e) { throw this.fail(e); } }
+  taskPark(slot: number): number { this.check(); try { return this.raw.taskPark(slot); } catch (e) { throw this.fail(e); } }
+  taskSleep(slot: number, deadline: number): number { this.check(); try { return this.raw.taskSleep(slot, deadline); } catch (e) { throw this.fail(e); } }
+  taskWake(handle: number): number { this.check(); try { return this.raw.taskWake(handle); } catch (e) { throw this.fail(e); } }
+  taskExit(slot: number): number { this.check(); try { return this.raw.taskExit(slot); } catch (e) { throw this.fail(e); } }
+  timerCreate(): number { this.check(); try { return this.raw.timerCreate(); } catch (e) { throw this.fail(e); } }
+  timerArm(id: number, deadline: number): void { this.check(); try { this.raw.timerArm(id, deadline); } catch (e) { throw this.fail(e); } }
+  timerDisarm(id: number): boolean { this.check(); try { return this.raw.timerDisarm(id) !== 0; } catch (e) { throw this.fail(e); } }
+  timerFree(id: number): void { this.check(); try { this.raw.timerFree(id); } catch (e) { throw this.fail(e); } }
+  advance(now: number): number { this.check(); try { return this.raw.advance(now); } catch (e) { throw this.fail(e); } }
+  timerTakeExpired(): number { this.check(); try { return this.raw.timerTakeExpired(); } catch (e) { throw this.fail(e); } }
+  nextDeadline(): number { this.check(); try { return this.raw.nextDeadline(); } catch (e) { throw this.fail(e); } }
+  readyCount(): number { this.check(); try { return this.raw.readyCount(); } catch (e) { throw this.fail(e); } }
+  readySeed(seed: number): void { this.check(); try { this.raw.readySeed(seed); } catch (e) { throw this.fail(e); } }
+  readyShuffle(): void { this.check(); try { this.raw.readyShuffle(); } catch (e) { throw this.fail(e); } }
+  liveTasks(): number { this.check(); try { return this.raw.liveTasks(); } catch (e) { throw this.fail(e); } }
+  armedTimers(): number { this.check(); try { return this.raw.armedTimers(); } catch (e) { throw this.fail(e); } }
+  scopeTimers(): number { this.check(); try { return this.raw.scopeTimers(); } catch (e) { throw this.fail(e); } }
 }
