@@ -22,7 +22,7 @@ import type { Operation, TaskImpl } from '../task.js';
 import { parkWith } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { Deque } from '../sync/deque.js';
-import { BlockingOperation, PARK, type BlockingKind } from '../sync/blocking-operation.js';
+import { BlockingOperation, blockingOperation, PARK, type BlockingKind } from '../sync/blocking-operation.js';
 import { checkBody, checkCount } from '../check.js';
 import { withdrawer } from '../sync/waiting.js';
 import { guardOperations } from '../operation-guard.js';
@@ -77,6 +77,9 @@ export class MemoryChannel<T> implements AsyncIterable<T> {
   readonly #readers = new WaitQueue();
   /** Each waiting writer's item is its `waitValue`. Invariant: non-empty ⇒ the buffer is full. */
   readonly #writers = new WaitQueue();
+  /** The last write()/read() operations, reused once finished (blocking-operation.ts). */
+  #spareWrite: BlockingOperation<MemoryChannel<T>, T, void> | null = null;
+  #spareRead: BlockingOperation<MemoryChannel<T>, undefined, T> | null = null;
   #closed = false;
   /** Readers outside the loop (async iterators) waiting for the next write or close. */
   #watchers: Array<() => void> = [];
@@ -111,7 +114,7 @@ export class MemoryChannel<T> implements AsyncIterable<T> {
    * @throws {ResourceClosed} if the channel is closed, or is closed while waiting.
    */
   write(item: T): Operation<void> {
-    return new BlockingOperation(channelWrite as BlockingKind<MemoryChannel<T>, T, void>, this, item);
+    return (this.#spareWrite = blockingOperation(this.#spareWrite, channelWrite as BlockingKind<MemoryChannel<T>, T, void>, this, item));
   }
 
   /**
@@ -120,7 +123,7 @@ export class MemoryChannel<T> implements AsyncIterable<T> {
    * @throws {EndOfChannel} once the channel is closed and every item has been read.
    */
   read(): Operation<T> {
-    return new BlockingOperation(channelRead as BlockingKind<MemoryChannel<T>, undefined, T>, this, undefined);
+    return (this.#spareRead = blockingOperation(this.#spareRead, channelRead as BlockingKind<MemoryChannel<T>, undefined, T>, this, undefined));
   }
 
   /** @internal write() after its cancel point: writes at once, or registers `me` to wait. */

@@ -10,7 +10,7 @@ import { WouldBlock } from '../errors.js';
 import { checkBody, checkCount, checkOptions, rangeError, typeError } from '../check.js';
 import type { Operation, TaskImpl } from '../task.js';
 import { parkWith } from '../trap.js';
-import { BlockingOperation, type BlockingKind, type PARK } from '../sync/blocking-operation.js';
+import { type BlockingOperation, blockingOperation, type BlockingKind, type PARK } from '../sync/blocking-operation.js';
 import { withdrawer } from '../sync/waiting.js';
 import { ChannelCore, NOTHING, closedReceiver } from './channel-core.js';
 import type { ChannelStatistics, Overflow, ReceiveChannel, SendChannel } from './channel-types.js';
@@ -44,11 +44,13 @@ export interface MemoryChannelOptions {
 /** @internal A send handle of an in-memory channel. */
 export class MemorySendChannel<T> implements SendChannel<T> {
   closed = false;
+  /** The last send() operation, reused once finished (blocking-operation.ts). */
+  #spare: BlockingOperation<MemorySendChannel<T>, T, void> | null = null;
   /** @internal */
   constructor(readonly core: ChannelCore<T>) {}
 
   send(value: T): Operation<void> {
-    return new BlockingOperation(sendKind as BlockingKind<MemorySendChannel<T>, T, void>, this, value);
+    return (this.#spare = blockingOperation(this.#spare, sendKind as BlockingKind<MemorySendChannel<T>, T, void>, this, value));
   }
 
   /** @internal send() after its cancel point. */
@@ -93,11 +95,13 @@ export class MemorySendChannel<T> implements SendChannel<T> {
 /** @internal A receive handle of an in-memory channel (also a Broadcast subscription). */
 export class MemoryReceiveChannel<T> implements ReceiveChannel<T> {
   closed = false;
+  /** The last receive() operation, reused once finished (blocking-operation.ts). */
+  #spare: BlockingOperation<MemoryReceiveChannel<T>, undefined, T> | null = null;
   /** @internal */
   constructor(readonly core: ChannelCore<T>) {}
 
   receive(): Operation<T> {
-    return new BlockingOperation(receiveKind as BlockingKind<MemoryReceiveChannel<T>, undefined, T>, this, undefined);
+    return (this.#spare = blockingOperation(this.#spare, receiveKind as BlockingKind<MemoryReceiveChannel<T>, undefined, T>, this, undefined));
   }
 
   /** @internal receive() after its cancel point. */

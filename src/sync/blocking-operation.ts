@@ -49,6 +49,18 @@ export class BlockingOperation<S, A, T> implements Operation<T> {
 
   constructor(readonly kind: BlockingKind<S, A, T>, private readonly subject: S, private arg: A) {}
 
+  /** Finished: may be handed out again by `reuse`. */
+  get idle(): boolean {
+    return this.phase === FINISHED;
+  }
+
+  /** Makes a finished operation new again, for `arg`. */
+  restart(arg: A): this {
+    this.phase = NOT_STARTED;
+    this.arg = arg;
+    return this;
+  }
+
   next(value?: unknown): IteratorResult<Instruction, T> {
     switch (this.phase) {
       case NOT_STARTED: {
@@ -93,6 +105,20 @@ export class BlockingOperation<S, A, T> implements Operation<T> {
   [Symbol.iterator](): Operation<T> {
     return this;
   }
+}
+
+/**
+ * `subject`'s spare operation of this kind made new for `arg` if it has finished, else a new one; the
+ * caller keeps the result as its next spare. A task receiving in a loop then reuses one object
+ * instead of allocating one per message (~5% of a queue ping-pong switch, in instruction counts).
+ * A spare that is still held unfinished (parked, or made and not yet driven) is never handed out
+ * twice. Re-driving an operation after it finished is a bug in any case; with reuse it may drive a
+ * later call's operation of the same subject.
+ */
+export function blockingOperation<S, A, T>(
+  spare: BlockingOperation<S, A, T> | null, kind: BlockingKind<S, A, T>, subject: S, arg: A,
+): BlockingOperation<S, A, T> {
+  return spare !== null && spare.idle ? spare.restart(arg) : new BlockingOperation(kind, subject, arg);
 }
 
 guardOperationClass(BlockingOperation, (op) => op.kind.what);

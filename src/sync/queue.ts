@@ -13,7 +13,7 @@ import { WouldBlock } from '../errors.js';
 import type { Operation, TaskImpl } from '../task.js';
 import { parkWith } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
-import { BlockingOperation, PARK, type BlockingKind } from './blocking-operation.js';
+import { BlockingOperation, blockingOperation, PARK, type BlockingKind } from './blocking-operation.js';
 import { Deque } from './deque.js';
 import { checkCount } from '../check.js';
 import { withdrawer } from './waiting.js';
@@ -61,6 +61,9 @@ export class Queue<T> {
   readonly #getters = new WaitQueue();
   /** Each waiting putter's item is its `waitValue`. */
   readonly #putters = new WaitQueue();
+  /** The last put()/get() operations, reused once finished (blocking-operation.ts). */
+  #sparePut: BlockingOperation<Queue<T>, T, void> | null = null;
+  #spareGet: BlockingOperation<Queue<T>, undefined, T> | null = null;
 
   constructor(maxsize = Infinity) {
     this.#maxsize = checkCount('maxsize', maxsize, 0, true);
@@ -81,7 +84,7 @@ export class Queue<T> {
    * waiting, the item was not added.
    */
   put(item: T): Operation<void> {
-    return new BlockingOperation(queuePut as BlockingKind<Queue<T>, T, void>, this, item);
+    return (this.#sparePut = blockingOperation(this.#sparePut, queuePut as BlockingKind<Queue<T>, T, void>, this, item));
   }
 
   /**
@@ -89,7 +92,7 @@ export class Queue<T> {
    * cancelled while waiting, no item was taken.
    */
   get(): Operation<T> {
-    return new BlockingOperation(queueGet as BlockingKind<Queue<T>, undefined, T>, this, undefined);
+    return (this.#spareGet = blockingOperation(this.#spareGet, queueGet as BlockingKind<Queue<T>, undefined, T>, this, undefined));
   }
 
   /** @internal put() after its cancel point: adds the item at once, or registers `me` to wait. */

@@ -48,6 +48,35 @@ describe('Queue', () => {
     expect(got).toEqual(['first', 'a', 'b', 'c']);
   });
 
+  it('a receive loop reuses one get() operation; one made and not yet finished is never handed out again', async () => {
+    await runChecked(function* () {
+      const q = new Queue<number>();
+      const first = q.get();
+      const second = q.get(); // `first` is not driven yet: a new object
+      // (compared with ===: toBe's failure-message diff would iterate the operations, i.e. drive them)
+      expect(second === first).toBe(false);
+      q.putNowait(1);
+      q.putNowait(2);
+      expect(yield* second).toBe(1);
+      expect(yield* first).toBe(2);
+      const again = q.get();
+      expect(again === first || again === second).toBe(true); // finished, so reused
+      q.putNowait(3);
+      expect(yield* again).toBe(3);
+      const cancelled: unknown[] = [];
+      yield* createPool(function* (pool) {
+        const parked = q.get();
+        pool.spawn(function* () { try { yield* parked; } catch (error) { cancelled.push(error); throw error; } });
+        yield* sleep(1);
+        expect(q.get() === parked).toBe(false); // parked in the child: still in use
+        pool.cancel();
+      });
+      expect(cancelled[0]).toBeInstanceOf(CancelledError);
+      q.putNowait(4);
+      expect(yield* q.get()).toBe(4); // the withdrawn getter took nothing
+    });
+  });
+
   it('putNowait() and getNowait() throw WouldBlock instead of waiting', () => {
     const q = new Queue<number>(1);
     expect(() => q.getNowait()).toThrow(WouldBlock);
