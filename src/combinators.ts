@@ -16,6 +16,7 @@ import { createPool, type TaskPool } from './pool.js';
 import { Semaphore } from './sync/semaphore.js';
 import type { Operation } from './task.js';
 import { guardOperations } from './operation-guard.js';
+import { debugOperation } from './undriven.js';
 
 /** A task for a combinator: a zero-argument function that returns an operation. */
 export type OperationFactory<T> = () => Operation<T>;
@@ -60,14 +61,19 @@ function toTasks<T>(what: string, fns: unknown): OperationFactory<T>[] {
  */
 export function all<const T extends readonly OperationFactory<unknown>[]>(fns: T): Operation<Results<T>>;
 export function all<T>(fns: Iterable<OperationFactory<T>>): Operation<T[]>;
-export function* all(fns: Iterable<OperationFactory<unknown>>): Operation<unknown[]> {
+export function all(fns: Iterable<OperationFactory<unknown>>): Operation<unknown[]> {
+  return debugOperation(allOperation(fns), 'all()');
+}
+
+/** The operation all returns (named so that awaiting it says `all()`). */
+const allOperation = function* all(fns: Iterable<OperationFactory<unknown>>): Operation<unknown[]> {
   const tasks = toTasks<unknown>('all', fns);
   const results: unknown[] = new Array(tasks.length);
   yield* createPool(function* (pool) {
     tasks.forEach((fn, i) => pool.spawnWith({ name: `all[${i}]` }, function* () { results[i] = yield* fn(); }));
   });
   return results;
-}
+};
 
 /**
  * Runs the tasks concurrently; the first to finish wins: its value is returned, or its error
@@ -79,7 +85,12 @@ export function* all(fns: Iterable<OperationFactory<unknown>>): Operation<unknow
  */
 export function race<const T extends readonly OperationFactory<unknown>[]>(fns: T): Operation<Results<T>[number]>;
 export function race<T>(fns: Iterable<OperationFactory<T>>): Operation<T>;
-export function* race(fns: Iterable<OperationFactory<unknown>>): Operation<unknown> {
+export function race(fns: Iterable<OperationFactory<unknown>>): Operation<unknown> {
+  return debugOperation(raceOperation(fns), 'race()');
+}
+
+/** The operation race returns (named so that awaiting it says `race()`). */
+const raceOperation = function* race(fns: Iterable<OperationFactory<unknown>>): Operation<unknown> {
   const tasks = toTasks<unknown>('race', fns);
   if (tasks.length === 0) throw rangeError("`race`'s argument", 'at least one task (with none, nothing could ever win)', fns, 'none');
   let decided = false;
@@ -109,7 +120,7 @@ export function* race(fns: Iterable<OperationFactory<unknown>>): Operation<unkno
   }
   if (!ok) throw outcome;
   return outcome;
-}
+};
 
 /**
  * Runs the tasks concurrently and waits for all of them; returns, in order,
@@ -122,7 +133,12 @@ export function* race(fns: Iterable<OperationFactory<unknown>>): Operation<unkno
  */
 export function allSettled<const T extends readonly OperationFactory<unknown>[]>(fns: T): Operation<SettledResults<T>>;
 export function allSettled<T>(fns: Iterable<OperationFactory<T>>): Operation<Settled<T>[]>;
-export function* allSettled(fns: Iterable<OperationFactory<unknown>>): Operation<Settled<unknown>[]> {
+export function allSettled(fns: Iterable<OperationFactory<unknown>>): Operation<Settled<unknown>[]> {
+  return debugOperation(allSettledOperation(fns), 'allSettled()');
+}
+
+/** The operation allSettled returns (named so that awaiting it says `allSettled()`). */
+const allSettledOperation = function* allSettled(fns: Iterable<OperationFactory<unknown>>): Operation<Settled<unknown>[]> {
   const tasks = toTasks<unknown>('allSettled', fns);
   const results: Settled<unknown>[] = new Array(tasks.length);
   yield* createPool(function* (pool) {
@@ -136,7 +152,7 @@ export function* allSettled(fns: Iterable<OperationFactory<unknown>>): Operation
     }));
   });
   return results;
-}
+};
 
 /** Options of `map`. */
 export interface MapOptions {
@@ -152,7 +168,12 @@ export interface MapOptions {
  * const pages = yield* map([1, 2, 3, 4, 5], (n) => fetchPage(n), { concurrency: 2 });
  * @throws {TypeError | RangeError} for a bad argument. Whatever `fn` or the iterator raises.
  */
-export function* map<T, R>(items: Iterable<T>, fn: (item: T, index: number) => Operation<R>, options: MapOptions = {}): Operation<R[]> {
+export function map<T, R>(items: Iterable<T>, fn: (item: T, index: number) => Operation<R>, options: MapOptions = {}): Operation<R[]> {
+  return debugOperation(mapOperation(items, fn, options), 'map()');
+}
+
+/** The operation map returns (named so that awaiting it says `map()`). */
+const mapOperation = function* map<T, R>(items: Iterable<T>, fn: (item: T, index: number) => Operation<R>, options: MapOptions = {}): Operation<R[]> {
   if (typeof items !== 'object' && typeof items !== 'string' || items === null || typeof (items as Iterable<T>)[Symbol.iterator] !== 'function') {
     throw typeError('items', 'an iterable', items);
   }
@@ -183,7 +204,7 @@ export function* map<T, R>(items: Iterable<T>, fn: (item: T, index: number) => O
     }
   });
   return results;
-}
+};
 
 // Awaiting any operation these make rejects (operation-guard.ts).
-guardOperations(all, race, allSettled, map);
+guardOperations(allOperation, raceOperation, allSettledOperation, mapOperation);

@@ -21,6 +21,7 @@ import type { CancelScope } from './scope.js';
 import type { Operation } from './task.js';
 import { guardOperations } from './operation-guard.js';
 import { throwIfCancelled, cancelErrorOf } from './cancel-point.js';
+import { debugOperation } from './undriven.js';
 
 const ignore = (): void => { /* a late outcome nobody waits for */ };
 
@@ -50,7 +51,12 @@ function waitFor<T>(promise: PromiseLike<T>, controller: AbortController | null,
  * const text = yield* until(readFile('notes.txt', 'utf8'));
  * @throws {TypeError} if `promise` is not a Promise (or thenable).
  */
-export function* until<T>(promise: PromiseLike<T>): Operation<T> {
+export function until<T>(promise: PromiseLike<T>): Operation<T> {
+  return debugOperation(untilOperation(promise), 'until()');
+}
+
+/** The operation until returns (named so that awaiting it says `until()`). */
+const untilOperation = function* until<T>(promise: PromiseLike<T>): Operation<T> {
   const kernel = runningKernel('until()');
   const me = kernel.current!;
   if (!isThenable(promise)) {
@@ -59,7 +65,7 @@ export function* until<T>(promise: PromiseLike<T>): Operation<T> {
   if (me.scope.effectivelyCancelled) promise.then(undefined, ignore);
   throwIfCancelled(me);
   return yield* waitFor(promise, null, 'until()');
-}
+};
 
 /**
  * Calls `fn(signal)` and waits for the promise it returns. When cancellation reaches the task,
@@ -69,7 +75,12 @@ export function* until<T>(promise: PromiseLike<T>): Operation<T> {
  * const response = yield* call((signal) => fetch(url, { signal }));
  * @throws {TypeError} if `fn` is not a function or does not return a Promise.
  */
-export function* call<T>(fn: (signal: AbortSignal) => PromiseLike<T>): Operation<T> {
+export function call<T>(fn: (signal: AbortSignal) => PromiseLike<T>): Operation<T> {
+  return debugOperation(callOperation(fn), 'call()');
+}
+
+/** The operation call returns (named so that awaiting it says `call()`). */
+const callOperation = function* call<T>(fn: (signal: AbortSignal) => PromiseLike<T>): Operation<T> {
   const kernel = runningKernel('call()');
   const me = kernel.current!;
   if (typeof fn !== 'function') {
@@ -82,7 +93,7 @@ export function* call<T>(fn: (signal: AbortSignal) => PromiseLike<T>): Operation
     throw expectsError('call()', 'its function to return a Promise (or another thenable)', promise);
   }
   return yield* waitFor(promise, controller, 'call()');
-}
+};
 
 /** The signal of each scope that asked for one (at most one controller per scope). */
 const scopeSignals = new WeakMap<CancelScope, AbortController>();
@@ -97,7 +108,12 @@ const scopeSignals = new WeakMap<CancelScope, AbortController>();
  * button.addEventListener('click', onClick, { signal }); // removed when the scope ends
  * const response = yield* until(fetch(url, { signal }));
  */
-export function* useAbortSignal(): Operation<AbortSignal> {
+export function useAbortSignal(): Operation<AbortSignal> {
+  return debugOperation(useAbortSignalOperation(), 'useAbortSignal()');
+}
+
+/** The operation useAbortSignal returns (named so that awaiting it says `useAbortSignal()`). */
+const useAbortSignalOperation = function* useAbortSignal(): Operation<AbortSignal> {
   const kernel = runningKernel('useAbortSignal()');
   const me = kernel.current!;
   kernel.ensureRootScope(me); // a child task's own scope, so that cancelling the task aborts it
@@ -117,7 +133,7 @@ export function* useAbortSignal(): Operation<AbortSignal> {
     }
   }
   return controller.signal;
-}
+};
 
 // Awaiting any operation these make rejects (operation-guard.ts).
-guardOperations(until, call, useAbortSignal);
+guardOperations(untilOperation, callOperation, useAbortSignalOperation);

@@ -16,6 +16,7 @@ import { addTaskTrace } from './task-trace.js';
 import { CancelScope } from './scope.js';
 import { enterKernel } from './run-context.js';
 import { KernelState } from './kernel-state.js';
+import { handOverUndriven } from './undriven.js';
 import { TaskImpl, type Operation } from './task.js';
 import { RESUME_NEXT, RESUME_THROW, RESUME_START, LIVE, FINISHED, FAILED, CANCELLED, type EndedOutcome } from './task-outcome.js';
 import type { TaskPool } from './pool.js';
@@ -43,7 +44,10 @@ export class Kernel extends KernelState {
     if (root) scope = new CancelScope(this, null, null, false, null);
     const task = new TaskImpl<T>(handle, name, gen, scope!);
     const spawner = this.current;
-    if (spawner !== null) task.context = spawner.context; // inherited at spawn time (context.ts)
+    if (spawner !== null) {
+      task.context = spawner.context; // inherited at spawn time (context.ts)
+      handOverUndriven(spawner, task as TaskImpl); // it may drive what its spawner made (undriven.ts)
+    }
     this.tasks[slotOfHandle(handle)] = task as TaskImpl;
     scope!.addMember(task as TaskImpl);
     if (root) {

@@ -19,6 +19,7 @@ import { LIVE } from './task-outcome.js';
 import { parkWith, type AbortFn } from './trap.js';
 import { guardOperations } from './operation-guard.js';
 import type { Operation, Task } from './types.js';
+import { debugOperation } from './undriven.js';
 
 export { currentTask } from './operations.js';
 export type { Operation, Task } from './types.js';
@@ -53,14 +54,19 @@ export type Outcome<T = unknown> = {
  * const value = yield* waitTaskRescheduled<number>((task) => { waiters.splice(waiters.indexOf(task), 1); return true; });
  * @throws {GiambioError} outside a task. {TypeError} if `abort` is not a function.
  */
-export function* waitTaskRescheduled<T = unknown>(abort: (task: Task) => boolean, reason = 'waitTaskRescheduled'): Operation<T> {
+export function waitTaskRescheduled<T = unknown>(abort: (task: Task) => boolean, reason = 'waitTaskRescheduled'): Operation<T> {
+  return debugOperation(waitTaskRescheduledOperation(abort, reason), 'waitTaskRescheduled()');
+}
+
+/** The operation waitTaskRescheduled returns (named so that awaiting it says `waitTaskRescheduled()`). */
+const waitTaskRescheduledOperation = function* waitTaskRescheduled<T = unknown>(abort: (task: Task) => boolean, reason = 'waitTaskRescheduled'): Operation<T> {
   runningKernel('waitTaskRescheduled()');
   checkFunction('abort', abort, 'a function (task) => boolean');
   checkString('reason', reason);
   const fn: AbortFn = (task) => abort(task) === true;
   ours.add(fn);
   return (yield parkWith(fn, reason)) as T;
-}
+};
 
 /**
  * Wakes a task parked in `waitTaskRescheduled`, once: it resumes with `outcome.value`, or throws
@@ -110,4 +116,4 @@ export function beginHostWait(): () => void {
 }
 
 // Awaiting the operation it makes rejects (operation-guard.ts).
-guardOperations(waitTaskRescheduled);
+guardOperations(waitTaskRescheduledOperation);

@@ -10,11 +10,14 @@
  * make and `yield*` (which calls only `next`/`throw`/`return`) never looks at it. Modules call
  * `guardOperations(...)` once, after their declarations, with every generator function, class or
  * operation object they export; a class has all of its generator methods (static too) guarded.
- * tests/structure/operation-guard.test.ts checks every public entry's exports.
+ * tests/structure/operation-guard.test.ts checks every public entry's exports. That makes this the
+ * one list of generator methods that make operations, so it also registers them for debug-mode
+ * tracking of operations that are never driven (undriven.ts, `trackMethodsInDebug`).
  * @internal
  */
 import { GiambioError } from './errors.js';
 import { maybeRunningKernel } from './run-context.js';
+import { TrackedOperation, trackMethodsInDebug } from './undriven.js';
 
 const GeneratorFunction = Object.getPrototypeOf(function* () { /* a generator function */ }).constructor;
 
@@ -36,11 +39,16 @@ function isGeneratorFunction(value: unknown): value is (...args: never[]) => Gen
   return value instanceof GeneratorFunction;
 }
 
-/** Guards the generator methods found on `holder` (a prototype, or a class for its static ones). */
-function guardMethods(holder: object, prefix: string): void {
+/**
+ * Guards the generator methods found on `holder` (a prototype, or a class for its static ones), and
+ * has them tracked in debug mode under the name users write (`lock.acquire()`, `TaskPool.runPool()`).
+ */
+function guardMethods(holder: object, prefix: string, instancePrefix: string): void {
   for (const key of Object.getOwnPropertyNames(holder)) {
     const descriptor = Object.getOwnPropertyDescriptor(holder, key)!;
-    if (isGeneratorFunction(descriptor.value)) defineThen(descriptor.value.prototype as object, `${prefix}${key}()`);
+    if (!isGeneratorFunction(descriptor.value)) continue;
+    defineThen(descriptor.value.prototype as object, `${prefix}${key}()`);
+    trackMethodsInDebug(holder as Record<string, unknown>, key, `${instancePrefix}${key}()`);
   }
 }
 
@@ -55,8 +63,9 @@ export function guardOperations(...targets: object[]): void {
       defineThen(target.prototype as object, `${target.name || 'an operation'}()`);
     } else if (typeof target === 'function') {
       const cls = target as { name: string; prototype: Record<PropertyKey, unknown> };
-      guardMethods(cls.prototype, `${cls.name}.`);
-      guardMethods(cls, `${cls.name}.`);
+      const instance = cls.name.charAt(0).toLowerCase() + cls.name.slice(1);
+      guardMethods(cls.prototype, `${cls.name}.`, `${instance}.`);
+      guardMethods(cls, `${cls.name}.`, `${cls.name}.`);
       const proto = cls.prototype;
       if (typeof proto.next === 'function' && typeof proto[Symbol.iterator] === 'function') defineThen(proto, `${cls.name}`);
     } else {
@@ -90,3 +99,6 @@ export function refuseOutsideTask(what: string): void {
       'generator passed to run() or pool.spawn())');
   }
 }
+
+// Awaiting a tracked operation rejects like any other, naming it as written.
+guardOperationClass(TrackedOperation, (op: TrackedOperation<unknown>) => op.what);

@@ -100,13 +100,18 @@ export function currentTask(): Task {
  * yield* sleepUntil(next); // one tick per second, however long doWork took
  * @throws {TypeError} if `deadline` is not a number (NaN included).
  */
-export function* sleepUntil(deadline: number): Operation<void> {
+export function sleepUntil(deadline: number): Operation<void> {
+  return debugOperation(sleepUntilOperation(deadline), 'sleepUntil()');
+}
+
+/** The operation sleepUntil returns (named so that awaiting it says `sleepUntil()`). */
+const sleepUntilOperation = function* sleepUntil(deadline: number): Operation<void> {
   if (typeof deadline !== 'number' || deadline !== deadline) {
     throw typeError('deadline', `a number (ms on the loop's clock)`, deadline);
   }
   const now = runningKernel('sleepUntil()').clock.now();
   yield* sleep(deadline === Infinity ? Infinity : Math.max(0, deadline - now));
-}
+};
 
 /**
  * The earliest deadline (absolute ms on the loop's clock) that can cancel the current task now:
@@ -134,4 +139,4 @@ export function currentEffectiveDeadline(): number {
 guardOperationClass(SleepOperation, 'sleep()');
 guardOperationObject(checkpointOperation, 'checkpoint()');
 guardOperationObject(sleepForever, 'sleep()');
-guardOperations(sleepUntil);
+guardOperations(sleepUntilOperation);

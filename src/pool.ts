@@ -15,7 +15,7 @@ import { parkWith, scheduleTrap } from './trap.js';
 import type { ResourceSet } from './resource.js';
 import { startTask, type TaskStatus } from './start.js';
 import { guardOperationClass, guardOperations } from './operation-guard.js';
-import { warnOnce } from './undriven.js';
+import { debugOperation, warnOnce } from './undriven.js';
 
 /** Options of `pool.spawnWith(options, fn, ...args)`. */
 export interface SpawnOptions {
@@ -125,7 +125,7 @@ export class TaskPool {
    *   calls it twice; whatever `fn` raises before it called `started`.
    */
   start<V = void, A extends unknown[] = []>(fn: (status: TaskStatus<V>, ...args: A) => Operation<unknown>, ...args: A): Operation<V> {
-    return startTask(this, undefined, fn, args, openHidden);
+    return debugOperation(startTask(this, undefined, fn, args, openHidden), 'pool.start()');
   }
 
   /**
@@ -135,7 +135,7 @@ export class TaskPool {
    */
   startWith<V = void, A extends unknown[] = []>(options: SpawnOptions, fn: (status: TaskStatus<V>, ...args: A) => Operation<unknown>, ...args: A): Operation<V> {
     checkSpawnOptions(options);
-    return startTask(this, options.name, fn, args, openHidden);
+    return debugOperation(startTask(this, options.name, fn, args, openHidden), 'pool.startWith()');
   }
 
   /**
@@ -314,7 +314,7 @@ function openHidden(kernel: Kernel, owner: TaskImpl): TaskPool {
  * });
  */
 export function createPool<T>(body: (pool: TaskPool) => Operation<T>): Operation<T | undefined> {
-  return TaskPool.runPool('createPool', body, null, false, Infinity, ON_TIMEOUT_NOTHING);
+  return debugOperation(TaskPool.runPool('createPool', body, null, false, Infinity, ON_TIMEOUT_NOTHING), 'createPool()');
 }
 
 /**
@@ -323,7 +323,7 @@ export function createPool<T>(body: (pool: TaskPool) => Operation<T>): Operation
  */
 export function withTimeout<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T | undefined> {
   checkMilliseconds('ms', ms);
-  return TaskPool.runPool('withTimeout', body, null, false, ms, ON_TIMEOUT_RAISE);
+  return debugOperation(TaskPool.runPool('withTimeout', body, null, false, ms, ON_TIMEOUT_RAISE), 'withTimeout()');
 }
 
 /**
@@ -331,7 +331,7 @@ export function withTimeout<T>(ms: number, body: (pool: TaskPool) => Operation<T
  */
 export function skipAfter<T>(ms: number, body: (pool: TaskPool) => Operation<T>): Operation<T | undefined> {
   checkMilliseconds('ms', ms);
-  return TaskPool.runPool('skipAfter', body, null, false, ms, ON_TIMEOUT_SKIP);
+  return debugOperation(TaskPool.runPool('skipAfter', body, null, false, ms, ON_TIMEOUT_SKIP), 'skipAfter()');
 }
 
 /**
@@ -339,7 +339,7 @@ export function skipAfter<T>(ms: number, body: (pool: TaskPool) => Operation<T>)
  * still works: `yield* shield(function* () { yield* withTimeout(1000, cleanup) })` bounds cleanup.
  */
 export function shield<T>(body: (pool: TaskPool) => Operation<T>): Operation<T | undefined> {
-  return TaskPool.runPool('shield', body, null, true, Infinity, ON_TIMEOUT_NOTHING);
+  return debugOperation(TaskPool.runPool('shield', body, null, true, Infinity, ON_TIMEOUT_NOTHING), 'shield()');
 }
 
 // Awaiting any operation these make rejects (operation-guard.ts).

@@ -19,6 +19,7 @@ import { resource } from './resource.js';
 import { startGenerator } from './spawnable.js';
 import { checkpointTrap } from './trap.js';
 import { guardOperations } from './operation-guard.js';
+import { debugOperation } from './undriven.js';
 import type { Operation, Task } from './task.js';
 
 /** Options of `portal.runWith`. */
@@ -170,7 +171,7 @@ export class Portal {
  * });
  */
 export function openPortal(): Operation<Portal> {
-  return resource<Portal>(function* portal(provide) {
+  return debugOperation(resource<Portal>(function* portal(provide) {
     yield* createPool(function* (pool) {
       const portal = new Portal(pool);
       try {
@@ -179,7 +180,7 @@ export function openPortal(): Operation<Portal> {
         portal.closeNow();
       }
     });
-  });
+  }), 'openPortal()');
 }
 
 // Awaiting the operations these make rejects (operation-guard.ts).

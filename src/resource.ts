@@ -27,6 +27,7 @@ import { CANCELLED, FAILED, FINISHED, LIVE } from './task-outcome.js';
 import type { TaskPool } from './pool.js';
 import { parkWith } from './trap.js';
 import { guardOperations } from './operation-guard.js';
+import { debugOperation } from './undriven.js';
 
 /**
  * What a resource body receives: `yield* provide(value)` hands `value` to the caller of
@@ -205,7 +206,12 @@ function setFor(kernel: Kernel, task: TaskImpl): ResourceSet {
  * @throws {GiambioError} if the body returns without calling `provide`, or calls it twice; whatever
  *   the body raises before it provided. After it provided, its error fails the pool.
  */
-export function* resource<T>(body: (provide: Provide<T>) => Operation<void>): Operation<T> {
+export function resource<T>(body: (provide: Provide<T>) => Operation<void>): Operation<T> {
+  return debugOperation(resourceOperation(body), 'resource()');
+}
+
+/** The operation resource returns (named so that awaiting it says `resource()`). */
+const resourceOperation = function* resource<T>(body: (provide: Provide<T>) => Operation<void>): Operation<T> {
   const kernel = runningKernel('resource()');
   const me = kernel.current!;
   if (typeof body !== 'function') throw expectsError('resource()', 'a generator function (provide) => …', body);
@@ -214,7 +220,7 @@ export function* resource<T>(body: (provide: Provide<T>) => Operation<void>): Op
   const set = setFor(kernel, me);
   const record = set.add(body as (provide: Provide<unknown>) => Operation<void>, body.name || 'resource');
   return (yield parkWith(abortNever, `resource ${record.task!.name} to provide`)) as T;
-}
+};
 
 // Awaiting any operation these make rejects (operation-guard.ts).
-guardOperations(resource);
+guardOperations(resourceOperation);

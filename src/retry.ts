@@ -9,6 +9,7 @@ import { checkCount, checkFunction, rangeError, typeError } from './check.js';
 import { sleep } from './operations.js';
 import type { Operation } from './task.js';
 import { guardOperations } from './operation-guard.js';
+import { debugOperation } from './undriven.js';
 
 /** Options of `retry`. */
 export interface RetryOptions {
@@ -41,7 +42,12 @@ function checkNumber(name: string, value: unknown, min: number): number {
  * const page = yield* retry(() => fetchPage(url), { attempts: 5, delay: 100, maxDelay: 2000, jitter: true });
  * @throws {TypeError | RangeError} for bad options. The last error of `fn`.
  */
-export function* retry<T>(fn: () => Operation<T>, options: RetryOptions): Operation<T> {
+export function retry<T>(fn: () => Operation<T>, options: RetryOptions): Operation<T> {
+  return debugOperation(retryOperation(fn, options), 'retry()');
+}
+
+/** The operation retry returns (named so that awaiting it says `retry()`). */
+const retryOperation = function* retry<T>(fn: () => Operation<T>, options: RetryOptions): Operation<T> {
   checkFunction('fn', fn, 'a function returning an operation');
   if (typeof options !== 'object' || options === null) {
     throw typeError('retry options', `an object with \`attempts\``, options);
@@ -69,7 +75,7 @@ export function* retry<T>(fn: () => Operation<T>, options: RetryOptions): Operat
     yield* sleep(jitter ? Math.random() * capped : capped);
     wait = wait * factor;
   }
-}
+};
 
 // Awaiting any operation these make rejects (operation-guard.ts).
-guardOperations(retry);
+guardOperations(retryOperation);

@@ -11,6 +11,7 @@ import { runningKernel } from './run-context.js';
 import { parkWith } from './trap.js';
 import type { Operation } from './task.js';
 import { guardOperations } from './operation-guard.js';
+import { debugOperation } from './undriven.js';
 
 /** Options of `new MockClock(options)`. */
 export interface MockClockOptions {
@@ -73,13 +74,18 @@ export function runVirtual<T, A extends unknown[]>(main: (...args: A) => Operati
 }
 
 /** Returns once every other task of the loop is parked (nothing is ready to run). */
-export function* waitAllTasksBlocked(): Operation<void> {
+export function waitAllTasksBlocked(): Operation<void> {
+  return debugOperation(waitAllTasksBlockedOperation(), 'waitAllTasksBlocked()');
+}
+
+/** The operation waitAllTasksBlocked returns (named so that awaiting it says `waitAllTasksBlocked()`). */
+const waitAllTasksBlockedOperation = function* waitAllTasksBlocked(): Operation<void> {
   const kernel = runningKernel('waitAllTasksBlocked()');
   kernel.blockedWaiters.push(kernel.current!);
   yield parkWith((task) => kernel.blockedWaiters.remove(task), 'waitAllTasksBlocked');
-}
+};
 
 // Awaiting any operation these make rejects (operation-guard.ts).
-guardOperations(waitAllTasksBlocked);
+guardOperations(waitAllTasksBlockedOperation);
 
 export { memoryStreamPair, lockstepStreamPair, type MemoryStreamPairOptions } from './stream/memory-stream.js';

@@ -15,6 +15,7 @@ import { WaitQueue } from '../wait-queue.js';
 import { waitForHost } from '../host-wait.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
+import { debugOperation } from '../undriven.js';
 
 /** Options of `once` and `on`. */
 export interface EventOptions {
@@ -38,7 +39,12 @@ function checkTarget(what: string, target: unknown, type: unknown): void {
  * import { once } from 'giambio/browser';
  * const click = yield* once(button, 'click');
  */
-export function* once<E extends Event = Event>(target: EventTarget, type: string, options: EventOptions = {}): Operation<E> {
+export function once<E extends Event = Event>(target: EventTarget, type: string, options: EventOptions = {}): Operation<E> {
+  return debugOperation(onceOperation(target, type, options), 'once()');
+}
+
+/** The operation once returns (named so that awaiting it says `once()`). */
+const onceOperation = function* once<E extends Event = Event>(target: EventTarget, type: string, options: EventOptions = {}): Operation<E> {
   checkTarget('once()', target, type);
   const capture = options.capture ?? false;
   return yield* waitForHost<E>('once()', `event ${type}`, (settle) => {
@@ -50,7 +56,7 @@ export function* once<E extends Event = Event>(target: EventTarget, type: string
     target.addEventListener(type, listener, capture);
     return () => target.removeEventListener(type, listener, capture);
   });
-}
+};
 
 /** The events of one type on one target, in arrival order. Made by `on()`. */
 export interface EventStream<E extends Event = Event> {
@@ -172,4 +178,4 @@ export function on<E extends Event = Event>(target: EventTarget, type: string, o
 }
 
 // Awaiting any operation these make rejects (operation-guard.ts).
-guardOperations(once);
+guardOperations(onceOperation, Stream);

@@ -12,6 +12,7 @@ import { newCancelledError } from '../errors.js';
 import type { Operation } from '../task.js';
 import { waitForHost } from '../host-wait.js';
 import { guardOperations } from '../operation-guard.js';
+import { debugOperation } from '../undriven.js';
 
 /**
  * The controller behind each Response this module fetched. Cancelling the body stream alone does
@@ -48,7 +49,12 @@ function urlOf(input: FetchInput): string {
  * });
  * @throws {TypeError} from fetch itself (network error, bad URL), or the reason of `init.signal`.
  */
-export function* fetch(input: FetchInput, init?: RequestInit): Operation<Response> {
+export function fetch(input: FetchInput, init?: RequestInit): Operation<Response> {
+  return debugOperation(fetchOperation(input, init), 'fetch()');
+}
+
+/** The operation fetch returns (named so that awaiting it says `fetch()`). */
+const fetchOperation = function* fetch(input: FetchInput, init?: RequestInit): Operation<Response> {
   if (init !== undefined && (typeof init !== 'object' || init === null)) {
     throw typeError(`fetch \`init\``, 'an object', init);
   }
@@ -63,7 +69,7 @@ export function* fetch(input: FetchInput, init?: RequestInit): Operation<Respons
     }, settle.reject);
     return () => controller.abort(newCancelledError('the fetch was cancelled'));
   });
-}
+};
 
 /** Reads a body to the end through its reader; cancelling the task cancels the stream. */
 function* readAll(response: Response, what: string): Operation<Uint8Array> {
@@ -104,21 +110,31 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
 
 /** Reads the whole body as bytes. Cancellable: the body stream is cancelled. */
 export function readBytes(response: Response): Operation<Uint8Array> {
-  return readAll(response, 'readBytes()');
+  return debugOperation(readAll(response, 'readBytes()'), 'readBytes()');
 }
 
 /** Reads the whole body as UTF-8 text. Cancellable: the body stream is cancelled. */
-export function* readText(response: Response): Operation<string> {
-  return new TextDecoder().decode(yield* readAll(response, 'readText()'));
+export function readText(response: Response): Operation<string> {
+  return debugOperation(readTextOperation(response), 'readText()');
 }
+
+/** The operation readText returns (named so that awaiting it says `readText()`). */
+const readTextOperation = function* readText(response: Response): Operation<string> {
+  return new TextDecoder().decode(yield* readAll(response, 'readText()'));
+};
 
 /**
  * Reads the whole body and parses it as JSON. Cancellable: the body stream is cancelled.
  * @throws {SyntaxError} if the body is not JSON.
  */
-export function* readJson<T = unknown>(response: Response): Operation<T> {
-  return JSON.parse(new TextDecoder().decode(yield* readAll(response, 'readJson()'))) as T;
+export function readJson<T = unknown>(response: Response): Operation<T> {
+  return debugOperation(readJsonOperation(response), 'readJson()');
 }
 
+/** The operation readJson returns (named so that awaiting it says `readJson()`). */
+const readJsonOperation = function* readJson<T = unknown>(response: Response): Operation<T> {
+  return JSON.parse(new TextDecoder().decode(yield* readAll(response, 'readJson()'))) as T;
+};
+
 // Awaiting any operation these make rejects (operation-guard.ts).
-guardOperations(fetch, readAll, readText, readJson);
+guardOperations(fetchOperation, readAll, readTextOperation, readJsonOperation);

@@ -5,6 +5,7 @@
 import type { Operation } from '../task.js';
 import { waitForHost } from '../host-wait.js';
 import { guardOperations } from '../operation-guard.js';
+import { debugOperation } from '../undriven.js';
 
 /**
  * Waits until the next frame is about to be painted and returns its timestamp (ms, on the
@@ -14,7 +15,12 @@ import { guardOperations } from '../operation-guard.js';
  * for (;;) { const t = yield* nextFrame(); draw(t); }
  * @throws {TypeError} where there is no requestAnimationFrame (workers without it, Node).
  */
-export function* nextFrame(): Operation<number> {
+export function nextFrame(): Operation<number> {
+  return debugOperation(nextFrameOperation(), 'nextFrame()');
+}
+
+/** The operation nextFrame returns (named so that awaiting it says `nextFrame()`). */
+const nextFrameOperation = function* nextFrame(): Operation<number> {
   if (typeof requestAnimationFrame !== 'function') {
     throw new TypeError('nextFrame() needs requestAnimationFrame, which this environment does not have');
   }
@@ -22,7 +28,7 @@ export function* nextFrame(): Operation<number> {
     const id = requestAnimationFrame(settle.resolve);
     return () => cancelAnimationFrame(id);
   });
-}
+};
 
 // Awaiting any operation these make rejects (operation-guard.ts).
-guardOperations(nextFrame);
+guardOperations(nextFrameOperation);

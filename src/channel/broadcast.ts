@@ -19,6 +19,7 @@ import type { TaskImpl } from '../task.js';
 import { parkWith } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { BlockingOperation, PARK, type BlockingKind } from '../sync/blocking-operation.js';
+import { debugOperation } from '../undriven.js';
 import { withdrawer } from '../sync/waiting.js';
 import { ChannelCore, type Handle } from './channel-core.js';
 import type { Overflow, ReceiveChannel } from './channel-types.js';
@@ -105,7 +106,7 @@ export class Broadcast<T> {
    * @throws {ResourceClosed} the broadcast is closed (before or while waiting).
    */
   send(value: T): Operation<void> {
-    return new BlockingOperation(broadcastSend as BlockingKind<Broadcast<T>, T, void>, this, value);
+    return debugOperation(new BlockingOperation(broadcastSend as BlockingKind<Broadcast<T>, T, void>, this, value), 'Broadcast.send()');
   }
 
   /** @internal send() after its cancel point. */

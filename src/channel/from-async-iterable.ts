@@ -23,6 +23,7 @@ import { ChannelCore } from './channel-core.js';
 import type { ReceiveChannel } from './channel-types.js';
 import { MemoryReceiveChannel, MemorySendChannel } from './open-memory-channel.js';
 import { guardOperations } from '../operation-guard.js';
+import { debugOperation } from '../undriven.js';
 
 /** Options of `fromAsyncIterable`. */
 export interface FromAsyncIterableOptions {
@@ -145,7 +146,7 @@ export function fromAsyncIterable<T>(iterable: IterableSource<T>, options: FromA
   checkSource(iterable);
   checkOptions('options', options);
   const buffer = checkCount('options.buffer', options.buffer ?? 0, 0, true);
-  return openReader(iterable, buffer);
+  return debugOperation(openReader(iterable, buffer), 'fromAsyncIterable()');
 }
 
 /** The operation fromAsyncIterable returns (named so that awaiting it says `fromAsyncIterable()`). */

@@ -26,6 +26,7 @@ import { BlockingOperation, blockingOperation, PARK, type BlockingKind } from '.
 import { checkBody, checkCount } from '../check.js';
 import { withdrawer } from '../sync/waiting.js';
 import { guardOperations } from '../operation-guard.js';
+import { debugOperation } from '../undriven.js';
 
 const abortRead = withdrawer();
 const abortWrite = withdrawer();
@@ -114,7 +115,7 @@ export class MemoryChannel<T> implements AsyncIterable<T> {
    * @throws {ResourceClosed} if the channel is closed, or is closed while waiting.
    */
   write(item: T): Operation<void> {
-    return (this.#spareWrite = blockingOperation(this.#spareWrite, channelWrite as BlockingKind<MemoryChannel<T>, T, void>, this, item));
+    return debugOperation(this.#spareWrite = blockingOperation(this.#spareWrite, channelWrite as BlockingKind<MemoryChannel<T>, T, void>, this, item), 'MemoryChannel.write()');
   }
 
   /**
@@ -123,7 +124,7 @@ export class MemoryChannel<T> implements AsyncIterable<T> {
    * @throws {EndOfChannel} once the channel is closed and every item has been read.
    */
   read(): Operation<T> {
-    return (this.#spareRead = blockingOperation(this.#spareRead, channelRead as BlockingKind<MemoryChannel<T>, undefined, T>, this, undefined));
+    return debugOperation(this.#spareRead = blockingOperation(this.#spareRead, channelRead as BlockingKind<MemoryChannel<T>, undefined, T>, this, undefined), 'MemoryChannel.read()');
   }
 
   /** @internal write() after its cancel point: writes at once, or registers `me` to wait. */

@@ -11,6 +11,7 @@ import { checkBody, checkCount, checkOptions, rangeError, typeError } from '../c
 import type { Operation, TaskImpl } from '../task.js';
 import { parkWith } from '../trap.js';
 import { type BlockingOperation, blockingOperation, type BlockingKind, type PARK } from '../sync/blocking-operation.js';
+import { debugOperation } from '../undriven.js';
 import { withdrawer } from '../sync/waiting.js';
 import { ChannelCore, NOTHING, closedReceiver } from './channel-core.js';
 import type { ChannelStatistics, Overflow, ReceiveChannel, SendChannel } from './channel-types.js';
@@ -50,7 +51,7 @@ export class MemorySendChannel<T> implements SendChannel<T> {
   constructor(readonly core: ChannelCore<T>) {}
 
   send(value: T): Operation<void> {
-    return (this.#spare = blockingOperation(this.#spare, sendKind as BlockingKind<MemorySendChannel<T>, T, void>, this, value));
+    return debugOperation(this.#spare = blockingOperation(this.#spare, sendKind as BlockingKind<MemorySendChannel<T>, T, void>, this, value), 'SendChannel.send()');
   }
 
   /** @internal send() after its cancel point. */
@@ -101,7 +102,7 @@ export class MemoryReceiveChannel<T> implements ReceiveChannel<T> {
   constructor(readonly core: ChannelCore<T>) {}
 
   receive(): Operation<T> {
-    return (this.#spare = blockingOperation(this.#spare, receiveKind as BlockingKind<MemoryReceiveChannel<T>, undefined, T>, this, undefined));
+    return debugOperation(this.#spare = blockingOperation(this.#spare, receiveKind as BlockingKind<MemoryReceiveChannel<T>, undefined, T>, this, undefined), 'ReceiveChannel.receive()');
   }
 
   /** @internal receive() after its cancel point. */
@@ -143,7 +144,7 @@ export class MemoryReceiveChannel<T> implements ReceiveChannel<T> {
 
   each(body: (item: T) => Operation<unknown>): Operation<void> {
     checkBody('ReceiveChannel.each', body);
-    return receiveEach('ReceiveChannel.each', () => this.receive(), body);
+    return debugOperation(receiveEach('ReceiveChannel.each', () => this.receive(), body), 'ReceiveChannel.each()');
   }
 
   /**

@@ -14,6 +14,7 @@ import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
+import { debugOperation } from '../undriven.js';
 
 /** One address `getAddrInfo` found. */
 export interface AddrInfo {
@@ -36,7 +37,12 @@ export interface GetAddrInfoOptions {
  * @throws {TypeError} a bad host, before any lookup.
  * @throws {ResourceBroken} the lookup failed (`code` 'ENOTFOUND', 'EAI_AGAIN', …).
  */
-export function* getAddrInfo(host: string, options?: GetAddrInfoOptions): Operation<AddrInfo[]> {
+export function getAddrInfo(host: string, options?: GetAddrInfoOptions): Operation<AddrInfo[]> {
+  return debugOperation(getAddrInfoOperation(host, options), 'getAddrInfo()');
+}
+
+/** The operation getAddrInfo returns (named so that awaiting it says `getAddrInfo()`). */
+const getAddrInfoOperation = function* getAddrInfo(host: string, options?: GetAddrInfoOptions): Operation<AddrInfo[]> {
   checkHost('host', host);
   const { family = 0 } = checkOptions<GetAddrInfoOptions>('options', options);
   if (family !== 0 && family !== 4 && family !== 6) throw typeError('options.family', '0, 4 or 6', family);
@@ -48,7 +54,7 @@ export function* getAddrInfo(host: string, options?: GetAddrInfoOptions): Operat
     else wait.wake(addresses.map(({ address, family: f }) => ({ address, family: f })));
   });
   return (yield* wait.wait(`getAddrInfo ${host}`)) as AddrInfo[];
-}
+};
 
 // Awaiting any operation these make rejects (operation-guard.ts).
-guardOperations(getAddrInfo);
+guardOperations(getAddrInfoOperation);

@@ -20,7 +20,7 @@ import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
-import { trackOperation } from '../undriven.js';
+import { debugOperation, trackOperation } from '../undriven.js';
 
 type PathLike = string | URL;
 
@@ -232,22 +232,32 @@ export class AsyncFile {
  */
 export function readFile(path: string | URL): Operation<Uint8Array>;
 export function readFile(path: string | URL, encoding: BufferEncoding): Operation<string>;
-export function* readFile(path: string | URL, encoding?: BufferEncoding): Operation<Uint8Array | string> {
+export function readFile(path: string | URL, encoding?: BufferEncoding): Operation<Uint8Array | string> {
+  return debugOperation(readFileOperation(path, encoding), 'readFile()');
+}
+
+/** The operation readFile returns (named so that awaiting it says `readFile()`). */
+const readFileOperation = function* readFile(path: string | URL, encoding?: BufferEncoding): Operation<Uint8Array | string> {
   checkPath(path);
   if (encoding !== undefined && !Buffer.isEncoding(encoding)) throw typeError('encoding', `a Buffer encoding like 'utf8'`, encoding);
   return (yield* aborting(`readFile(${String(path)})`, (signal, done) => fs.readFile(path, { encoding: encoding ?? null, signal }, done))) as Uint8Array | string;
-}
+};
 
 /**
  * Writes `data` (a string as UTF-8) to `path`, replacing it. A checkpoint; cancellable (a
  * cancelled write may leave the file partly written).
  * @throws {ResourceBroken} (`code` 'ENOENT' for a missing directory, 'EACCES', …).
  */
-export function* writeFile(path: string | URL, data: Uint8Array | string): Operation<void> {
+export function writeFile(path: string | URL, data: Uint8Array | string): Operation<void> {
+  return debugOperation(writeFileOperation(path, data), 'writeFile()');
+}
+
+/** The operation writeFile returns (named so that awaiting it says `writeFile()`). */
+const writeFileOperation = function* writeFile(path: string | URL, data: Uint8Array | string): Operation<void> {
   checkPath(path);
   const bytes = toBytes('data', data);
   yield* aborting(`writeFile(${String(path)})`, (signal, done) => fs.writeFile(path, bytes, { signal }, (error) => done(error, undefined)));
-}
+};
 
 /** Runs an fs call that takes an AbortSignal; cancellation aborts it. */
 function* aborting(what: string, start: (signal: AbortSignal, done: (error: Error | null, value: unknown) => void) => void): Operation<unknown> {
@@ -263,4 +273,4 @@ function* aborting(what: string, start: (signal: AbortSignal, done: (error: Erro
 }
 
 // Awaiting any operation these make rejects (operation-guard.ts).
-guardOperations(open, readFile, writeFile, aborting, AsyncFile);
+guardOperations(open, readFileOperation, writeFileOperation, aborting, AsyncFile);

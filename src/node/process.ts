@@ -18,6 +18,7 @@ import { HostWait } from './host-wait.js';
 import { brokenBy } from './os-error.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
+import { debugOperation } from '../undriven.js';
 
 /** Options of `runProcess` and `runProcessBytes`. */
 export interface RunProcessOptions {
@@ -54,13 +55,23 @@ export interface ProcessResult<T = string> {
  * @throws {ResourceBroken} the program could not be started (`code` 'ENOENT', 'EACCES') or
  *   printed more than `maxBuffer` bytes.
  */
-export function* runProcess(cmd: string, args: readonly string[] = [], options?: RunProcessOptions): Operation<ProcessResult<string>> {
-  const result = yield* runProcessBytes(cmd, args, options);
-  return { ...result, stdout: Buffer.from(result.stdout).toString('utf8'), stderr: Buffer.from(result.stderr).toString('utf8') };
+export function runProcess(cmd: string, args: readonly string[] = [], options?: RunProcessOptions): Operation<ProcessResult<string>> {
+  return debugOperation(runProcessOperation(cmd, args, options), 'runProcess()');
 }
 
+/** The operation runProcess returns (named so that awaiting it says `runProcess()`). */
+const runProcessOperation = function* runProcess(cmd: string, args: readonly string[] = [], options?: RunProcessOptions): Operation<ProcessResult<string>> {
+  const result = yield* runProcessBytes(cmd, args, options);
+  return { ...result, stdout: Buffer.from(result.stdout).toString('utf8'), stderr: Buffer.from(result.stderr).toString('utf8') };
+};
+
 /** `runProcess` with the output as bytes. */
-export function* runProcessBytes(cmd: string, args: readonly string[] = [], options?: RunProcessOptions): Operation<ProcessResult<Uint8Array>> {
+export function runProcessBytes(cmd: string, args: readonly string[] = [], options?: RunProcessOptions): Operation<ProcessResult<Uint8Array>> {
+  return debugOperation(runProcessBytesOperation(cmd, args, options), 'runProcessBytes()');
+}
+
+/** The operation runProcessBytes returns (named so that awaiting it says `runProcessBytes()`). */
+const runProcessBytesOperation = function* runProcessBytes(cmd: string, args: readonly string[] = [], options?: RunProcessOptions): Operation<ProcessResult<Uint8Array>> {
   if (typeof cmd !== 'string' || cmd.length === 0) throw typeError('cmd', 'a program name or path', cmd);
   if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) throw typeError('args', 'an array of strings', args);
   const opts = checkOptions<RunProcessOptions>('options', options);
@@ -105,7 +116,7 @@ export function* runProcessBytes(cmd: string, args: readonly string[] = [], opti
     else wait.wake({ code, signal, stdout: out.bytes(), stderr: err.bytes() });
   });
   return (yield* wait.wait(`${what} pid ${child.pid ?? '?'}`)) as ProcessResult<Uint8Array>;
-}
+};
 
 /** Output of one stream, up to a limit. */
 class Collector {
@@ -127,4 +138,4 @@ class Collector {
 }
 
 // Awaiting any operation these make rejects (operation-guard.ts).
-guardOperations(runProcess, runProcessBytes);
+guardOperations(runProcessOperation, runProcessBytesOperation);

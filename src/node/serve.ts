@@ -19,6 +19,7 @@ import type { Operation } from '../task.js';
 import type { AsyncSocket } from './socket.js';
 import { listen, type ServerAddress } from './tcp.js';
 import { guardOperations } from '../operation-guard.js';
+import { debugOperation } from '../undriven.js';
 
 /** Options of `serveTcp`. */
 export interface ServeTcpOptions {
@@ -65,7 +66,17 @@ function* connection(socket: AsyncSocket, handler: (socket: AsyncSocket) => Oper
  * @throws {TypeError | RangeError} bad arguments, before any I/O.
  * @throws {ResourceBroken} the address is in use (`code` 'EADDRINUSE'); raised from `start`.
  */
-export function* serveTcp(
+export function serveTcp(
+  status: TaskStatus<ServerAddress>,
+  port: number,
+  handler: (socket: AsyncSocket) => Operation<unknown>,
+  options: ServeTcpOptions = {},
+): Operation<void> {
+  return debugOperation(serveTcpOperation(status, port, handler, options), 'serveTcp()');
+}
+
+/** The operation serveTcp returns (named so that awaiting it says `serveTcp()`). */
+const serveTcpOperation = function* serveTcp(
   status: TaskStatus<ServerAddress>,
   port: number,
   handler: (socket: AsyncSocket) => Operation<unknown>,
@@ -95,7 +106,7 @@ export function* serveTcp(
   } finally {
     server.closeNow();
   }
-}
+};
 
 // Awaiting the operation it makes rejects (operation-guard.ts).
-guardOperations(serveTcp);
+guardOperations(serveTcpOperation);

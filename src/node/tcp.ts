@@ -20,7 +20,7 @@ import { brokenBy } from './os-error.js';
 import { AsyncSocket } from './socket.js';
 import { guardOperations } from '../operation-guard.js';
 import { throwIfCancelled } from '../cancel-point.js';
-import { trackOperation } from '../undriven.js';
+import { debugOperation, trackOperation } from '../undriven.js';
 
 /** Options of `connect(host, port, options)`. */
 export interface ConnectOptions {
@@ -272,7 +272,12 @@ export class AsyncServer {
  * @example
  * const [a, b] = yield* socketPair();
  */
-export function* socketPair(): Operation<[AsyncSocket, AsyncSocket]> {
+export function socketPair(): Operation<[AsyncSocket, AsyncSocket]> {
+  return debugOperation(socketPairOperation(), 'socketPair()');
+}
+
+/** The operation socketPair returns (named so that awaiting it says `socketPair()`). */
+const socketPairOperation = function* socketPair(): Operation<[AsyncSocket, AsyncSocket]> {
   const server = yield* listen(0, '127.0.0.1');
   let a: AsyncSocket | null = null;
   let b: AsyncSocket | null = null;
@@ -292,7 +297,7 @@ export function* socketPair(): Operation<[AsyncSocket, AsyncSocket]> {
   } finally {
     server.closeNow(); // not close(): a cancellation raised there would lose the pair
   }
-}
+};
 
 // Awaiting any operation these make rejects (operation-guard.ts).
-guardOperations(connect, listen, socketPair, AsyncServer);
+guardOperations(connect, listen, socketPairOperation, AsyncServer);

@@ -18,6 +18,7 @@ import { type ByteStream } from './byte-stream.js';
 import { checkStream, findOrFail, readBufferOf, readUntil, type ReadBuffer } from './receive-until.js';
 import { disposeSymbol } from '../disposable.js';
 import { guardOperations } from '../operation-guard.js';
+import { debugOperation } from '../undriven.js';
 
 const NEWLINE = new Uint8Array([10]);
 
@@ -93,7 +94,7 @@ class LineChannel implements ReceiveChannel<string> {
 
   each(body: (line: string) => Operation<unknown>): Operation<void> {
     checkBody('lines().each', body);
-    return receiveEach('lines().each', () => this.receive(), body);
+    return debugOperation(receiveEach('lines().each', () => this.receive(), body), 'lines().each()');
   }
 
   [Symbol.asyncIterator](): AsyncIterator<string> {

@@ -16,6 +16,7 @@ import { scheduleTrap } from '../trap.js';
 import { throwIfCancelled } from '../cancel-point.js';
 import { type ByteStream } from './byte-stream.js';
 import { guardOperations } from '../operation-guard.js';
+import { debugOperation } from '../undriven.js';
 
 /** Bytes asked of the stream per receive while looking for a delimiter. */
 const CHUNK = 64 * 1024;
@@ -159,7 +160,7 @@ export function receiveUntil(stream: ByteStream, delimiter: Uint8Array | string,
   if (delim.length === 0) throw rangeError('delimiter', 'at least one byte', delim, 'an empty one');
   checkOptions('options', options);
   const maxBytes = checkByteCount('options.maxBytes', options.maxBytes ?? 65_536, true);
-  return receiveUntilOperation(stream, delim.slice(), maxBytes);
+  return debugOperation(receiveUntilOperation(stream, delim.slice(), maxBytes), 'receiveUntil()');
 }
 
 /** The operation receiveUntil returns (named so that awaiting it says `receiveUntil()`). */

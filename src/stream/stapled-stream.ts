@@ -8,7 +8,7 @@ import { checkStream } from './receive-until.js';
 import type { ByteStream } from './byte-stream.js';
 import { disposeSymbol } from '../disposable.js';
 import { guardOperations } from '../operation-guard.js';
-
+import { debugOperation, trackOperation } from '../undriven.js';
 
 /** The half of a stream a StapledStream sends through. */
 export type SendStream = Pick<ByteStream, 'sendAll' | 'sendEof' | 'close' | 'closeNow'>;
@@ -51,26 +51,22 @@ export class StapledStream {
 
   /** Sends through `sendStream`. */
   sendAll(data: Uint8Array | string): Operation<void> {
-    return this.sendStream.sendAll(data);
+    return debugOperation(this.sendStream.sendAll(data), 'StapledStream.sendAll()');
   }
 
   /** Receives from `receiveStream`. */
   receive(maxBytes?: number): Operation<Uint8Array> {
-    return this.receiveStream.receive(maxBytes);
+    return debugOperation(this.receiveStream.receive(maxBytes), 'StapledStream.receive()');
   }
 
   /** Sends EOF through `sendStream` (the receiving half stays open). */
   sendEof(): Operation<void> {
-    return this.sendStream.sendEof();
+    return trackOperation(this.sendStream.sendEof(), 'StapledStream.sendEof()');
   }
 
   /** Closes both halves (the receiving one even if closing the sending one failed). */
-  *close(): Operation<void> {
-    try {
-      yield* this.sendStream.close();
-    } finally {
-      yield* this.receiveStream.close();
-    }
+  close(): Operation<void> {
+    return trackOperation(closeBoth(this.sendStream, this.receiveStream), 'StapledStream.close()');
   }
 
   /** Closes both halves at once. */
@@ -87,5 +83,14 @@ export class StapledStream {
   }
 }
 
+/** The operation `close()` returns (named so that awaiting it says `close()`). */
+const closeBoth = function* close(sendStream: SendStream, receiveStream: ReceiveStream): Operation<void> {
+  try {
+    yield* sendStream.close();
+  } finally {
+    yield* receiveStream.close();
+  }
+};
+
 // Awaiting any operation these make rejects (operation-guard.ts).
-guardOperations(StapledStream);
+guardOperations(StapledStream, closeBoth);

@@ -14,6 +14,7 @@ import { parkWith, scheduleTrap } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { withdrawer } from './waiting.js';
 import { guardOperations } from '../operation-guard.js';
+import { debugOperation } from '../undriven.js';
 import { throwIfCancelled } from '../cancel-point.js';
 
 const abortAcquire = withdrawer();
@@ -72,12 +73,12 @@ export class CapacityLimiter {
 
   /** Takes a token for the calling task, waiting while none is free. Always a checkpoint. */
   acquire(): Operation<void> {
-    return this.acquireAs(runningKernel('CapacityLimiter.acquire()').current!, 'CapacityLimiter.acquire()');
+    return debugOperation(this.acquireAs(runningKernel('CapacityLimiter.acquire()').current!, 'CapacityLimiter.acquire()'), 'limiter.acquire()');
   }
 
   /** Takes a token for `borrower` (any value that identifies the user), waiting while none is free. */
   acquireOnBehalfOf(borrower: unknown): Operation<void> {
-    return this.acquireAs(borrower, 'CapacityLimiter.acquireOnBehalfOf()');
+    return debugOperation(this.acquireAs(borrower, 'CapacityLimiter.acquireOnBehalfOf()'), 'limiter.acquireOnBehalfOf()');
   }
 
   /**

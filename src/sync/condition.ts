@@ -18,6 +18,7 @@ import { WaitQueue } from '../wait-queue.js';
 import { checkCount, typeError } from '../check.js';
 import { Lock, type LockStatistics } from './lock.js';
 import { guardOperations } from '../operation-guard.js';
+import { debugOperation } from '../undriven.js';
 import { throwIfCancelled } from '../cancel-point.js';
 
 /** What `Condition.statistics()` reports. */
@@ -68,7 +69,7 @@ export class Condition {
 
   /** Acquires the underlying lock (see `Lock.acquire`). */
   acquire(): Operation<void> {
-    return this.#lock.acquire();
+    return debugOperation(this.#lock.acquire(), 'condition.acquire()');
   }
 
   /** Acquires the underlying lock if it is free (see `Lock.acquireNowait`). */
@@ -83,7 +84,7 @@ export class Condition {
 
   /** Runs `body` holding the underlying lock (see `Lock.withLock`). */
   withLock<T>(body: () => Operation<T>): Operation<T> {
-    return this.#lock.withLock(body);
+    return debugOperation(this.#lock.withLock(body), 'condition.withLock()');
   }
 
   /**

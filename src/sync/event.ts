@@ -11,6 +11,7 @@ import type { Operation, TaskImpl } from '../task.js';
 import { parkWith } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { BlockingOperation, PARK, type BlockingKind } from './blocking-operation.js';
+import { debugOperation } from '../undriven.js';
 import { withdrawer } from './waiting.js';
 
 const abortWait = withdrawer();
@@ -72,7 +73,7 @@ export class Event<T = void> {
    * Always a checkpoint.
    */
   wait(): Operation<T> {
-    return new BlockingOperation(eventWait as BlockingKind<Event<T>, undefined, T>, this, undefined);
+    return debugOperation(new BlockingOperation(eventWait as BlockingKind<Event<T>, undefined, T>, this, undefined), 'Event.wait()');
   }
 
   /** @internal wait() after its cancel point: the value if set, or registers `me` to wait. */

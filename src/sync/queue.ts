@@ -14,6 +14,7 @@ import type { Operation, TaskImpl } from '../task.js';
 import { parkWith } from '../trap.js';
 import { WaitQueue } from '../wait-queue.js';
 import { BlockingOperation, blockingOperation, PARK, type BlockingKind } from './blocking-operation.js';
+import { debugOperation } from '../undriven.js';
 import { Deque } from './deque.js';
 import { checkCount } from '../check.js';
 import { withdrawer } from './waiting.js';
@@ -84,7 +85,7 @@ export class Queue<T> {
    * waiting, the item was not added.
    */
   put(item: T): Operation<void> {
-    return (this.#sparePut = blockingOperation(this.#sparePut, queuePut as BlockingKind<Queue<T>, T, void>, this, item));
+    return debugOperation(this.#sparePut = blockingOperation(this.#sparePut, queuePut as BlockingKind<Queue<T>, T, void>, this, item), 'Queue.put()');
   }
 
   /**
@@ -92,7 +93,7 @@ export class Queue<T> {
    * cancelled while waiting, no item was taken.
    */
   get(): Operation<T> {
-    return (this.#spareGet = blockingOperation(this.#spareGet, queueGet as BlockingKind<Queue<T>, undefined, T>, this, undefined));
+    return debugOperation(this.#spareGet = blockingOperation(this.#spareGet, queueGet as BlockingKind<Queue<T>, undefined, T>, this, undefined), 'Queue.get()');
   }
 
   /** @internal put() after its cancel point: adds the item at once, or registers `me` to wait. */

@@ -7,6 +7,7 @@ import type { Operation } from '../types.js';
 import type { WorkerBackend } from './backend.js';
 import { exposeOn, type WorkerPort } from './expose.js';
 import { runInWorkerOn, withWorkersOn } from './pool.js';
+import { debugOperation } from '../undriven.js';
 import type {
   AnyWorkerModule, WorkerArgs, WorkerExportName, WorkerFunction, WorkerModule, WorkerPool, WorkerPoolOptions, WorkerResult,
 } from './types.js';
@@ -22,8 +23,9 @@ export interface WorkerEntry {
 /** @internal */
 export function createEntry(backend: WorkerBackend, port: () => WorkerPort | null): WorkerEntry {
   return {
-    withWorkers: (module, options, body) => withWorkersOn(backend, module, options, body as never) as never,
-    runInWorker: (module, name, ...args) => runInWorkerOn(backend, module, name, args) as never,
+    // Tracked in debug mode (undriven.ts), reported where the user called them.
+    withWorkers: (module, options, body) => debugOperation(withWorkersOn(backend, module, options, body as never), 'withWorkers()') as never,
+    runInWorker: (module, name, ...args) => debugOperation(runInWorkerOn(backend, module, name, args), 'runInWorker()') as never,
     expose: (functions) => exposeOn(port(), functions),
   };
 }

@@ -23,6 +23,7 @@ import { runningKernel } from '../run-context.js';
 import { startGenerator } from '../spawnable.js';
 import { throwIfCancelled } from '../cancel-point.js';
 import { guardOperationClass } from '../operation-guard.js';
+import { debugOperation } from '../undriven.js';
 import type { TaskImpl } from '../task.js';
 import type { Operation } from '../types.js';
 import { scheduleTrap, type AbortFn, parkOnHost } from '../trap.js';
@@ -198,7 +199,8 @@ class Pool implements WorkerPool<AnyWorkerModule> {
   // ---- calls --------------------------------------------------------------------------------------
 
   // Bound (arrow) methods: `pool.spawn(workers.call, 'name', arg)` works.
-  readonly call = (name: string, ...args: unknown[]): Operation<unknown> => this.operation('workers.call()', name, args, undefined);
+  readonly call = (name: string, ...args: unknown[]): Operation<unknown> =>
+    debugOperation(this.operation('workers.call()', name, args, undefined), 'workers.call()');
 
   readonly callWith = (options: WorkerCallOptions, name: string, ...args: unknown[]): Operation<unknown> => {
     checkOptions('callWith options', options);
@@ -206,7 +208,7 @@ class Pool implements WorkerPool<AnyWorkerModule> {
     if (transfer !== undefined && !Array.isArray(transfer)) {
       throw typeError('transfer', 'an array of ArrayBuffers and MessagePorts', transfer);
     }
-    return this.operation('workers.callWith()', name, args, transfer);
+    return debugOperation(this.operation('workers.callWith()', name, args, transfer), 'workers.callWith()');
   };
 
   /** @internal The call operation (guarded below: awaiting it rejects). */
