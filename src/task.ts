@@ -6,7 +6,7 @@ import type { Kernel } from './kernel.js';
 import { checkString } from './check.js';
 import type { CancelScope } from './scope.js';
 import type { TaskPool } from './pool.js';
-import type { WaitQueue } from './wait-queue.js';
+import type { WaitNode, WaitQueue } from './wait-queue.js';
 import type { AbortFn } from './trap.js';
 import type { ResourceSet } from './resource.js';
 import type { ContextValues } from './context.js';
@@ -39,11 +39,12 @@ class TaskExtra {
 
 /**
  * The loop's record of one task (not exported: users see `Task`).
- * Discussion: a suspended task costs its generator plus this record, so the record is kept to 13
- * fields (Node has 8-byte fields: ~128 bytes). Fields that are never needed at the same time share
+ * Discussion: a suspended task costs its generator plus this record, so the record is kept to 12
+ * fields (Node has 8-byte fields: ~112 bytes). Fields that are never needed at the same time share
  * a slot (`mode`: resume mode while alive, outcome once ended; `value`: the value a wait brings or
  * the resume value while alive, the result or error once ended); what can be derived is derived
- * (`slot` from `id`, `kernel` and `pool` from the scope tree); rare state lives in `extra`.
+ * (`slot` from `id`, `kernel` and `pool` from the scope tree); rare state lives in `extra`, and the
+ * wait-queue links in a node made on the first wait (`waitNode`).
  */
 export class TaskImpl<T = unknown> implements Task<T> {
   /** The generator; null once the task ended (so it can be collected). */
@@ -58,9 +59,8 @@ export class TaskImpl<T = unknown> implements Task<T> {
   value: unknown = undefined;
   /** Set while parked: how to withdraw the task. Null when not parked. */
   abort: AbortFn | null = null;
-  waitList: WaitQueue | null = null;
-  waitPrev: TaskImpl | null = null;
-  waitNext: TaskImpl | null = null;
+  /** Its place in wait queues, made on the first wait (wait-queue.ts). */
+  waitNode: WaitNode | null = null;
   extra: TaskExtra | null = null;
   /**
    * Task-local context values (context.ts): an immutable map shared with the spawner until either
@@ -96,6 +96,8 @@ export class TaskImpl<T = unknown> implements Task<T> {
   /** What a parked task brings or receives through its wait (a put's item, a handed-over value). */
   get waitValue(): unknown { return this.value; }
   set waitValue(value: unknown) { this.value = value; }
+  /** The WaitQueue the task waits in, or null. */
+  get waitList(): WaitQueue | null { return this.waitNode === null ? null : this.waitNode.list; }
   /** What the task waits on, while parked: shown by task dumps and deadlock reports. */
   get waitReason(): string { return this.abort === null ? '' : this.abort.reason ?? 'unknown'; }
   get started(): boolean { return this.mode !== RESUME_START; }
