@@ -60,7 +60,7 @@ function nestedScopes(scope: CancelScope, owner: TaskImpl): ScopeNode[] {
 
 function scopeNode(scope: CancelScope, owner: TaskImpl): ScopeNode {
   const children: Array<TaskNode | ScopeNode> = [];
-  for (let t = scope.firstMember; t !== null; t = t.memberNext) if (t !== owner) children.push(taskNode(t));
+  for (let t = scope.firstMember; t !== null; t = scope.nextMember(t)) if (t !== owner) children.push(taskNode(t));
   for (let c = scope.firstChild; c !== null; c = c.nextSibling) {
     if (c.owner === owner) children.push(scopeNode(c, owner));
     else if (c.owner !== null && c.owner.rootScope === c) children.push(taskNode(c.owner));

@@ -36,6 +36,11 @@ export abstract class KernelState {
   readonly debug: boolean;
   /** Generators' owners by core slot. */
   readonly tasks: Array<TaskImpl | undefined> = [];
+  /**
+   * Scope-member links by core slot (scope.ts): [2·slot] the previous member's slot, [2·slot + 1] the
+   * next one's, -1 for none. Off the JS heap, and two fewer fields in every task record.
+   */
+  memberLinks = new Int32Array(2 * 1024);
   /** Scopes by core timer id, while their deadline timer exists. */
   readonly scopeTimers: Array<CancelScope | undefined> = [];
   current: TaskImpl | null = null;
@@ -64,6 +69,19 @@ export abstract class KernelState {
     this.dbg = options.debugger ?? null;
     this.debug = options.debug ?? false;
     if (this.debug) noteDebugLoop();
+  }
+
+  /** `memberLinks`, grown (doubling) to hold `slot`. */
+  linksFor(slot: number): Int32Array {
+    let links = this.memberLinks;
+    if (2 * slot + 1 >= links.length) {
+      let size = links.length;
+      while (2 * slot + 1 >= size) size *= 2;
+      const grown = new Int32Array(size);
+      grown.set(links);
+      this.memberLinks = links = grown;
+    }
+    return links;
   }
 
   /** This state as the kernel it is (the only subclass): scopes keep a reference to their kernel. */

@@ -116,7 +116,7 @@ export class CancelScope {
   private deliver(): void {
     if (this.endHooks !== null) this.runEndHooks(true);
     for (let t = this.firstMember; t !== null;) {
-      const next = t.memberNext; // the member may move when it is woken
+      const next = this.nextMember(t); // the member may move when it is woken
       this.kernel.deliverCancel(t);
       t = next;
     }
@@ -141,18 +141,36 @@ export class CancelScope {
     child.prevSibling = child.nextSibling = null;
   }
 
+  // Member links live in the kernel's `memberLinks`, by core slot (two i32 per slot: previous and
+  // next member's slot, -1 for none), not in the task records: two fewer fields per task.
+
   addMember(task: TaskImpl): void {
-    task.memberNext = null;
-    task.memberPrev = this.lastMember;
-    if (this.lastMember === null) this.firstMember = task; else this.lastMember.memberNext = task;
+    const kernel = this.kernel;
+    const slot = task.slot;
+    const links = kernel.linksFor(slot);
+    const last = this.lastMember;
+    links[2 * slot] = last === null ? -1 : last.slot;
+    links[2 * slot + 1] = -1;
+    if (last === null) this.firstMember = task; else links[2 * last.slot + 1] = slot;
     this.lastMember = task;
     task.scope = this;
   }
 
   removeMember(task: TaskImpl): void {
-    if (task.memberPrev === null) this.firstMember = task.memberNext; else task.memberPrev.memberNext = task.memberNext;
-    if (task.memberNext === null) this.lastMember = task.memberPrev; else task.memberNext.memberPrev = task.memberPrev;
-    task.memberPrev = task.memberNext = null;
+    const kernel = this.kernel;
+    const links = kernel.memberLinks;
+    const slot = task.slot;
+    const prev = links[2 * slot]!;
+    const next = links[2 * slot + 1]!;
+    if (prev < 0) this.firstMember = next < 0 ? null : kernel.tasks[next]!; else links[2 * prev + 1] = next;
+    if (next < 0) this.lastMember = prev < 0 ? null : kernel.tasks[prev]!; else links[2 * next] = prev;
+    links[2 * slot] = links[2 * slot + 1] = -1;
+  }
+
+  /** The member after `task` (a member of this scope), or null. */
+  nextMember(task: TaskImpl): TaskImpl | null {
+    const next = this.kernel.memberLinks[2 * task.slot + 1]!;
+    return next < 0 ? null : this.kernel.tasks[next]!;
   }
 
   /** Ends the scope: unlinks it, releases its timer. Its members must have left already. */

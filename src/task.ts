@@ -39,20 +39,19 @@ class TaskExtra {
 
 /**
  * The loop's record of one task (not exported: users see `Task`).
- * Discussion: a suspended task costs its generator plus this record, so the record is kept to 12
- * fields (Node has 8-byte fields: ~112 bytes). Fields that are never needed at the same time share
+ * Discussion: a suspended task costs its generator plus this record, so the record is kept to 10
+ * fields (Node has 8-byte fields: ~104 bytes). Fields that are never needed at the same time share
  * a slot (`mode`: resume mode while alive, outcome once ended; `value`: the value a wait brings or
  * the resume value while alive, the result or error once ended); what can be derived is derived
- * (`slot` from `id`, `kernel` and `pool` from the scope tree); rare state lives in `extra`, and the
- * wait-queue links in a node made on the first wait (`waitNode`).
+ * (`slot` from `id`, `kernel` and `pool` from the scope tree); rare state lives in `extra`, , the
+ * wait-queue links in a node made on the first wait (`waitNode`), and the scope-member links in the
+ * kernel's typed array by slot (scope.ts).
  */
 export class TaskImpl<T = unknown> implements Task<T> {
   /** The generator; null once the task ended (so it can be collected). */
   gen: Operation<T> | null;
   /** Innermost cancel scope: the task is one of its members. */
   scope: CancelScope;
-  memberPrev: TaskImpl | null = null;
-  memberNext: TaskImpl | null = null;
   /** RESUME_* while alive (RESUME_START before the first step); ENDED_BASE + outcome once ended. */
   mode = RESUME_START;
   /** See the class comment: wait value / resume value while alive, result or error once ended. */
