@@ -1,6 +1,7 @@
 /**
- * A FIFO of parked tasks, linked through the tasks themselves (a task waits on one thing at a time),
- * so enqueueing, dequeueing and withdrawing a cancelled waiter are O(1) and allocate nothing.
+ * A FIFO of parked tasks, linked through each task's own WaitNode (a task waits on one thing at a
+ * time, so one node per task, made on its first wait), so enqueueing, dequeueing and withdrawing a
+ * cancelled waiter are O(1) and allocate nothing after a task's first wait.
  * Every primitive (Event, Queue, Lock, channels, joins) keeps its waiters in these.
  * @internal
  */
