@@ -1,11 +1,12 @@
 // npm run docs: the API reference (typedoc) for every public entry of package.json "exports",
-// with the guide (docs/guide/*.md) as project documents, into docs-site/ (gitignored).
+// with the guide (docs/guide/*.md, in the index's reading order) as project documents, into
+// docs-site/ (gitignored).
 // Validation warnings (undocumented or unexported types, broken links) are errors.
 //
 // Entries come from package.json "exports" (for conditional ones, the `node` condition), mapped to
 // their sources by rollup.config.mjs's `entries`. Each entry file starts with a doc comment carrying
 // `@module giambio/x`, the name users import.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { entries } from './rollup.config.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -40,6 +41,20 @@ export function entryPoints() {
   return result;
 }
 
+/**
+ * The guide pages in reading order: the index (docs/guide/README.md) first, then the pages in the
+ * order it links them, then any page it does not link (alphabetically), so none is left out.
+ */
+export function guideInReadingOrder() {
+  const dir = new URL('./docs/guide/', import.meta.url);
+  const pages = readdirSync(dir).filter((f) => f.endsWith('.md') && f !== 'README.md');
+  const index = readFileSync(new URL('README.md', dir), 'utf8');
+  const linked = [...index.matchAll(/\]\(([a-z0-9-]+\.md)(?:#[^)]*)?\)/g)].map((m) => m[1]);
+  const order = [...new Set(linked.filter((f) => pages.includes(f)))];
+  const rest = pages.filter((f) => !order.includes(f)).sort();
+  return ['README.md', ...order, ...rest].map((f) => `docs/guide/${f}`);
+}
+
 /** @type {Partial<import('typedoc').TypeDocOptions>} */
 export default {
   name: 'giambio',
@@ -47,7 +62,7 @@ export default {
   tsconfig: 'tsconfig.json',
   out: 'docs-site',
   readme: 'README.md',
-  projectDocuments: ['docs/guide/*.md'],
+  projectDocuments: guideInReadingOrder(),
   // Helper types of public signatures that are deliberately not exported (their shape is shown inline).
   intentionallyNotExported: ['Results', 'SettledResults'],
   excludeInternal: true,
