@@ -5,7 +5,7 @@
 import * as tasks from "./tasks";
 import * as timers from "./timers";
 import { queueLength, queueSeed, queueShuffle } from "./run-queue";
-import { heapLength, heapMinDeadline } from "./timer-heap";
+import { heapDefer, heapFlush, heapLength, heapMinDeadline } from "./timer-heap";
 import { STATUS, crossed } from "./status";
 
 export {
@@ -34,6 +34,8 @@ export function timerFree(id: i32): void { crossed(); timers.free(id); }
 export function advance(now: f64): i32 { crossed(); return timers.advance(now); }
 export function timerTakeExpired(): i32 { crossed(); return timers.takeExpired(); }
 export function nextDeadline(): f64 { crossed(); return heapMinDeadline(); }
+export function timersDefer(): void { crossed(); heapDefer(); }
+export function timersFlush(): void { crossed(); heapFlush(); }
 
 export function readyCount(): i32 { crossed(); return queueLength(); }
 export function readySeed(seed: u32): void { crossed(); queueSeed(seed); }

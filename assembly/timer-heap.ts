@@ -7,7 +7,14 @@
 //   - heap property: entry(i) <= entry(2i+1) and entry(i) <= entry(2i+2) for every i < length;
 //   - positionOf(owner(i)) == i for every i < length, and -1 for an owner with no entry;
 //   - +Infinity is never stored (it would never fire); -Infinity is (it fires at the next advance);
-//   - a scope timer id's position is FREED (-2) between timerFree and the timerCreate that reuses it.
+//   - a scope timer id's position is FREED (-2) between timerFree and the timerCreate that reuses it;
+//   - outside a deferral (heapDefer .. heapFlush) no entry is DEAD; inside one, a DEAD entry's owner
+//     has position -1 (or FREED), and every operation but a disarm flushes the dead entries first.
+//
+// Deferred disarms: cancelling a scope wakes every sleeper below it, and each wake disarms a timer.
+// One by one that is O(log n) each (siftDown through a large heap: 12% of cancelling 100,000
+// sleepers); inside a deferral a disarm only marks its entry DEAD, and the flush drops every dead
+// entry and re-heapifies in one O(n) pass.
 
 import { grow } from "./growable";
 import { STATUS, STATUS_NEXT_DEADLINE } from "./status";
@@ -19,22 +26,56 @@ let capacity: i32 = 0;             // entries
 let length: i32 = 0;               // entries in use
 let sequence: u32 = 0;             // next arming sequence; compared with wrap-around arithmetic
 
+/** Owner of an entry disarmed during a deferral, left in place until the flush. */
+const DEAD: i32 = i32.MIN_VALUE;
+let deferDepth: i32 = 0;           // heapDefer calls not yet matched by heapFlush
+let dead: i32 = 0;                 // DEAD entries among the first `length`
+
 let taskPositions: usize = 0;      // i32 per task slot, -1 = no entry
 let taskPositionsCapacity: i32 = 0;
 let timerPositions: usize = 0;     // i32 per scope timer id, -1 = no entry
 let timerPositionsCapacity: i32 = 0;
 
+/** Armed timers (dead entries awaiting a flush are not counted). */
 export function heapLength(): i32 {
-  return length;
+  return length - dead;
 }
 
 export function heapMinDeadline(): f64 {
+  flushDead();
   return length == 0 ? Infinity : load<f64>(entries);
+}
+
+/** Starts (or nests) a deferral: disarms until the matching heapFlush only mark their entries. */
+export function heapDefer(): void {
+  deferDepth++;
+}
+
+/** Ends a deferral; the outermost one drops the dead entries and publishes the earliest deadline. */
+export function heapFlush(): void {
+  if (deferDepth > 0) deferDepth--;
+  if (deferDepth == 0) flushDead();
+}
+
+/** Drops every DEAD entry and restores the heap property (Floyd's heapify): O(length). */
+function flushDead(): void {
+  if (dead == 0) return;
+  let kept = 0;
+  for (let i = 0; i < length; i++) {
+    if (load<i32>(entryAt(i), 12) == DEAD) continue;
+    if (i != kept) moveEntry(i, kept);
+    kept++;
+  }
+  length = kept;
+  dead = 0;
+  for (let i = (length >> 1) - 1; i >= 0; i--) siftDown(i);
+  publishMin();
 }
 
 /** Arms (or re-arms) the single timer of `owner` at `deadline`. An infinite deadline disarms. */
 export function heapArm(owner: i32, deadline: f64): void {
-  heapDisarm(owner);
+  flushDead();
+  removeNow(owner);
   if (deadline == Infinity) return;
   if (length == capacity) enlarge();
   const index = length++;
@@ -43,8 +84,22 @@ export function heapArm(owner: i32, deadline: f64): void {
   publishMin();
 }
 
-/** Removes the timer of `owner` if it has one; returns whether it had one. */
+/**
+ * Removes the timer of `owner` if it has one; returns whether it had one. Inside a deferral the
+ * entry is only marked DEAD (the flush drops it).
+ */
 export function heapDisarm(owner: i32): bool {
+  if (deferDepth == 0) return removeNow(owner);
+  const index = positionOf(owner);
+  if (index < 0) return false;
+  setPosition(owner, -1);
+  store<i32>(entryAt(index), DEAD, 12);
+  dead++;
+  return true;
+}
+
+/** Removes the entry of `owner` at once (O(log n)); no DEAD entry may be present. */
+function removeNow(owner: i32): bool {
   const index = positionOf(owner);
   if (index < 0) return false;
   setPosition(owner, -1);
@@ -66,8 +121,9 @@ export function heapDisarm(owner: i32): bool {
 
 /** Removes the earliest timer; the caller checks heapLength() first. */
 export function heapPop(): i32 {
+  flushDead();
   const owner = load<i32>(entries, 12);
-  heapDisarm(owner);
+  removeNow(owner);
   return owner;
 }
 

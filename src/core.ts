@@ -28,6 +28,8 @@ export interface CoreExports {
   advance(now: number): number;
   timerTakeExpired(): number;
   nextDeadline(): number;
+  timersDefer(): void;
+  timersFlush(): void;
   readyCount(): number;
   readySeed(seed: number): void;
   readyShuffle(): void;
@@ -147,6 +149,8 @@ export class Core {
   advance(now: number): number { this.check(); try { return this.raw.advance(now); } catch (e) { throw this.fail(e); } }
   timerTakeExpired(): number { this.check(); try { return this.raw.timerTakeExpired(); } catch (e) { throw this.fail(e); } }
   nextDeadline(): number { this.check(); try { return this.raw.nextDeadline(); } catch (e) { throw this.fail(e); } }
+  timersDefer(): void { this.check(); try { this.raw.timersDefer(); } catch (e) { throw this.fail(e); } }
+  timersFlush(): void { this.check(); try { this.raw.timersFlush(); } catch (e) { throw this.fail(e); } }
   readyCount(): number { this.check(); try { return this.raw.readyCount(); } catch (e) { throw this.fail(e); } }
   readySeed(seed: number): void { this.check(); try { this.raw.readySeed(seed); } catch (e) { throw this.fail(e); } }
   readyShuffle(): void { this.check(); try { this.raw.readyShuffle(); } catch (e) { throw this.fail(e); } }

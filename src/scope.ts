@@ -89,7 +89,15 @@ export class CancelScope {
     if (this.cancelCalled || this.closed) return;
     this.cancelCalled = true;
     this.cancelError = newCancelledError(why);
-    this.deliver(this);
+    // Every sleeper this reaches is woken, which disarms its timer: the core defers those disarms
+    // and drops them in one pass at the flush (assembly/timer-heap.ts).
+    const core = this.kernel.core;
+    core.timersDefer();
+    try {
+      this.deliver(this);
+    } finally {
+      core.timersFlush();
+    }
   }
 
   /**

@@ -126,7 +126,7 @@ describe.each(BUILDS)('the timer heap ($build build)', ({ make }) => {
     );
   });
 
-  it('arbitrary arms, re-arms, disarms and advances keep the order of a sorted-list model', () => {
+  it('arbitrary arms, re-arms, disarms, advances and deferrals keep the order of a sorted-list model', () => {
     const op = fc.oneof(
       { weight: 5, arbitrary: fc.record({ kind: fc.constant('arm' as const), id: fc.nat(31), deadline }) },
       { weight: 3, arbitrary: fc.record({ kind: fc.constant('disarm' as const), id: fc.nat(31) }) },
@@ -134,14 +134,25 @@ describe.each(BUILDS)('the timer heap ($build build)', ({ make }) => {
         weight: 1,
         arbitrary: fc.record({ kind: fc.constant('advance' as const), now: fc.oneof(fc.integer({ min: 0, max: 8 }), fc.double({ noNaN: true })) }),
       },
+      // Deferred disarms (timersDefer .. timersFlush, nested): only marked until the outermost
+      // flush, yet every answer of the door is the model's meanwhile.
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('defer' as const) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('flush' as const) }) },
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
         const core = make();
         const model = new TimerModel();
         const ids = createTimers(core, 32);
+        let depth = 0;
         for (const o of ops) {
-          if (o.kind === 'arm') {
+          if (o.kind === 'defer') {
+            core.timersDefer();
+            depth++;
+          } else if (o.kind === 'flush') {
+            core.timersFlush();
+            if (depth > 0) depth--;
+          } else if (o.kind === 'arm') {
             core.timerArm(ids[o.id]!, o.deadline);
             model.arm(ids[o.id]!, o.deadline);
           } else if (o.kind === 'disarm') {
@@ -152,13 +163,40 @@ describe.each(BUILDS)('the timer heap ($build build)', ({ make }) => {
             expect(takeAllExpired(core)).toEqual(expected);
           }
           expect(core.armedTimers()).toBe(model.size);
+          if (depth === 0) expect(core.nextDeadlineNow()).toBe(model.nextDeadline()); // the status block
           expect(core.nextDeadline()).toBe(model.nextDeadline());
         }
+        for (; depth > 0; depth--) core.timersFlush();
+        expect(core.nextDeadlineNow()).toBe(model.nextDeadline());
         const rest = model.advance(Infinity);
         expect(core.advance(Infinity)).toBe(rest.length);
         expect(takeAllExpired(core)).toEqual(rest);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('cancelling many sleepers in one deferral wakes each once and keeps the other timers in order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ deadline: fc.integer({ min: 0, max: 50 }), wake: fc.boolean() }), { minLength: 1, maxLength: 300 }),
+        (plan) => {
+          const core = make();
+          const handles = plan.map((p) => spawnSleeping(core, p.deadline));
+          core.timersDefer();
+          for (let i = 0; i < plan.length; i++) if (plan[i]!.wake) expect(core.taskWake(handles[i]!.handle)).toBe(OK);
+          core.timersFlush();
+          const woken = plan.filter((p) => p.wake).length;
+          expect(core.armedTimers()).toBe(plan.length - woken);
+          const left = plan.map((p, i) => ({ ...p, i })).filter((p) => !p.wake);
+          const first = Math.min(...left.map((p) => p.deadline));
+          expect(core.nextDeadlineNow()).toBe(left.length === 0 ? Infinity : first);
+          drain(core); // the woken ones, READY
+          core.advance(Infinity);
+          expect(core.readyNow()).toBe(left.length);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 
