@@ -1,35 +1,17 @@
 // The ByteStream contract (byte-stream-contract.ts) over real sockets on 127.0.0.1: a TCP pair
-// (socketPair) and a TLS pair, against a self-signed certificate made here with the openssl CLI.
+// (socketPair) and a TLS pair, against a self-signed certificate (tests/node/self-signed.ts).
 // Real sockets need the real clock; each run checks that no Node handle outlived it (runNode).
 // What only sockets do (addresses, resets, refused connections, pendingBytes, handshake errors)
 // stays in tests/node/tcp.test.ts and tests/node/tls.test.ts.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { createPool } from '../../src/pool.js';
 import type { Operation } from '../../src/types.js';
 import { connect, listen, socketPair, type AsyncSocket } from '../../src/node/index.js';
 import { runNode } from '../node/helpers.js';
 import { byteStreamContract } from './byte-stream-contract.js';
+import { selfSigned } from '../node/self-signed.js';
 
-let dir = '';
-let key = '';
-let cert = '';
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'giambio-stream-contract-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  ], { stdio: 'ignore' });
-  key = readFileSync(join(dir, 'key.pem'), 'utf8');
-  cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-});
-
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+const pem = selfSigned();
 
 /**
  * A TLS client and the server's end of the same connection (the listener is closed after accept).
@@ -39,13 +21,13 @@ afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
  * settles first: the server sends one byte, which the client can read only after the tickets.
  */
 function* tlsPair(): Operation<[AsyncSocket, AsyncSocket]> {
-  const server = yield* listen(0, '127.0.0.1', { tls: { key, cert } });
+  const server = yield* listen(0, '127.0.0.1', { tls: { key: pem.key, cert: pem.cert } });
   let client: AsyncSocket | null = null;
   let accepted: AsyncSocket | null = null;
   try {
     yield* createPool(function* (pool) {
       pool.spawn(function* () { accepted = yield* server.accept(); });
-      client = yield* connect('127.0.0.1', server.address.port, { tls: { ca: cert } });
+      client = yield* connect('127.0.0.1', server.address.port, { tls: { ca: pem.cert } });
     });
     yield* accepted!.sendAll('.');
     expect([...yield* client!.receive()]).toEqual([46]);

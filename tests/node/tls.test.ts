@@ -1,36 +1,18 @@
-// TLS through the same API as TCP, against a self-signed certificate made here with the openssl
-// CLI (no network).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// TLS through the same API as TCP, against a self-signed certificate (self-signed.ts: the openssl CLI, no
+// network).
+import { describe, expect, it } from 'vitest';
 import { createPool } from '../../src/pool.js';
 import { ResourceBroken } from '../../src/errors.js';
 import type { Operation } from '../../src/task.js';
 import { connect, listen, errorCode, type AsyncServer, type AsyncSocket } from '../../src/node/index.js';
 import { runNode, runNodeRejects, text } from './helpers.js';
+import { selfSigned } from './self-signed.js';
 
-let dir = '';
-let key = '';
-let cert = '';
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'giambio-tls-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  ], { stdio: 'ignore' });
-  key = readFileSync(join(dir, 'key.pem'), 'utf8');
-  cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-});
-
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+const pem = selfSigned();
 
 /** A TLS echo server in the pool; returns it. */
 function* echoServer(pool: { spawn: (fn: () => Operation<void>) => unknown }): Operation<AsyncServer> {
-  const server = yield* listen(0, '127.0.0.1', { tls: { key, cert } });
+  const server = yield* listen(0, '127.0.0.1', { tls: { key: pem.key, cert: pem.cert } });
   pool.spawn(function* () {
     const sock = yield* server.accept();
     try {
@@ -56,7 +38,7 @@ describe('TLS', () => {
       return yield* createPool(function* (pool) {
         const server = yield* echoServer(pool);
         try {
-          const sock = yield* connect('127.0.0.1', server.address.port, { tls: { ca: cert } });
+          const sock = yield* connect('127.0.0.1', server.address.port, { tls: { ca: pem.cert } });
           try {
             yield* sock.sendAll('secret');
             const got = yield* receiveText(sock, 6);
@@ -74,7 +56,7 @@ describe('TLS', () => {
       return yield* createPool(function* (pool) {
         const server = yield* echoServer(pool);
         try {
-          const sock = yield* connect('localhost', server.address.port, { tls: { ca: cert } });
+          const sock = yield* connect('localhost', server.address.port, { tls: { ca: pem.cert } });
           try {
             yield* sock.sendAll('named');
             const got = yield* receiveText(sock, 5);
@@ -89,7 +71,7 @@ describe('TLS', () => {
 
   it('an untrusted certificate fails the handshake with ResourceBroken', async () => {
     const error = await runNodeRejects(function* () {
-      const server = yield* listen(0, '127.0.0.1', { tls: { key, cert } });
+      const server = yield* listen(0, '127.0.0.1', { tls: { key: pem.key, cert: pem.cert } });
       try {
         yield* connect('127.0.0.1', server.address.port, { tls: true });
       } finally { yield* server.close(); }
@@ -105,7 +87,7 @@ describe('TLS', () => {
       try {
         yield* createPool(function* (pool) {
           pool.spawn(function* () { const s = yield* server.accept(); yield* s.close(); });
-          yield* connect('127.0.0.1', server.address.port, { tls: { ca: cert } });
+          yield* connect('127.0.0.1', server.address.port, { tls: { ca: pem.cert } });
         });
       } finally { yield* server.close(); }
     });
