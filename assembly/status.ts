@@ -6,7 +6,7 @@
 //   @0  f64  the earliest armed deadline (nextDeadline()), +Infinity when nothing is armed;
 //   @8  i32  the number of READY tasks (readyCount());
 //   @16 f64  calls into the core so far (every export but statusAddress counts itself): the shell's
-//            crossing count, kept here because a JS field bumped on every call cost ~5% of a switch.
+//            crossing count, kept by the core so the shell's wrappers carry no counter of their own.
 
 /** Address of the block in linear memory (static data: it never moves, even when memory grows). */
 export const STATUS: usize = memory.data(24, 8);

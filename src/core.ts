@@ -106,8 +106,8 @@ export class Core {
   }
 
   /**
-   * Calls into the wasm so far (read from the status block, where the core counts each call itself:
-   * a JS counter bumped on every call measured ~5% of a ping-pong switch).
+   * Calls into the wasm so far, read from the status block, where the core counts each call itself
+   * (so the wrappers carry no counter of their own).
    */
   get crossings(): number {
     if (this.#statusF64.length === 0) this.#remapStatus();

@@ -28,7 +28,7 @@ export class CancelScope {
    * The scope whose cancellation reaches this one: itself or the nearest cancelled ancestor up to a
    * shield, or null. A field kept by `deliver` (cancellation walks the subtree anyway), so the check
    * at every trap reads one object instead of walking up the tree: with hundreds of live tasks each
-   * scope walked was a cache miss per switch (pingpong-pairs at 1M: ~9% of its CPU time).
+   * scope walked was a cache miss per switch (pingpong-pairs at 1M: 297 → 254 ms of CPU).
    * Invariant: equals that walk's answer for every open scope.
    */
   cancelledBy: CancelScope | null = null;

@@ -43,7 +43,7 @@ class TaskExtra {
  * fields (Node has 8-byte fields: ~104 bytes). Fields that are never needed at the same time share
  * a slot (`mode`: resume mode while alive, outcome once ended; `value`: the value a wait brings or
  * the resume value while alive, the result or error once ended); what can be derived is derived
- * (`slot` from `id`, `kernel` and `pool` from the scope tree); rare state lives in `extra`, , the
+ * (`slot` from `id`, `kernel` and `pool` from the scope tree); rare state lives in `extra`, the
  * wait-queue links in a node made on the first wait (`waitNode`), and the scope-member links in the
  * kernel's typed array by slot (scope.ts).
  */
