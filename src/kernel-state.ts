@@ -10,11 +10,12 @@
  * @internal
  */
 import { Core, type CoreBuild } from './core.js';
-import { OK, STATE_PARKED } from './core-constants.js';
+import { OK, STALE, STATE_PARKED } from './core-constants.js';
 import type { InternalError } from './errors.js';
 import { CancelScope } from './scope.js';
-import type { TaskImpl } from './task.js';
-import { RESUME_NEXT, RESUME_THROW, RESUME_RETURN, LIVE, type ResumeMode } from './task-outcome.js';
+import { abortSleep, type TaskImpl } from './task.js';
+import { RETURN, throwing } from './task-outcome.js';
+import { RESUMED, type AbortFn } from './trap.js';
 import type { TaskPool } from './pool.js';
 import { WaitQueue } from './wait-queue.js';
 import type { Clock } from './clock.js';
@@ -50,7 +51,7 @@ export abstract class KernelState {
   /**
    * Parked tasks waiting on the host (promises, sockets, …): the clock must not jump past them.
    * Invariant: equals the number of parked tasks whose abort has `host` set (parkOnHost); kept here
-   * only, at the park (Kernel.dispatch), the wake (resumeParked) and killAll.
+   * only, at the park (Kernel.dispatch) and the wake (unpark, also for killAll).
    */
   hostWaits = 0;
   /** Tasks resumed so far. */
@@ -102,35 +103,44 @@ export abstract class KernelState {
 
   /** Makes a parked task ready; it resumes with `value`. Exactly one wake per park. */
   wake(task: TaskImpl, value: unknown): void {
-    this.resumeParked(task, RESUME_NEXT, value);
-  }
-
-  /** Makes a parked task ready; it resumes by throwing `error`. */
-  wakeThrow(task: TaskImpl, error: unknown): void {
-    this.resumeParked(task, RESUME_THROW, error);
-  }
-
-  private resumeParked(task: TaskImpl, mode: ResumeMode, value: unknown): void {
-    if (task.abort === null || task.outcome !== LIVE) {
-      throw this.core.fail(new Error(`wake of task ${task.name} that is not parked`));
-    }
-    this.check(this.core.taskWake(task.id));
-    if (task.abort.host === true) this.hostWaits--;
-    task.abort = null;
-    task.mode = mode; // resumeMode and resumeValue, without the accessors (hot: every wake)
+    this.unpark(task);
     task.value = value;
     this.readied();
   }
 
+  /** Makes a parked task ready; it resumes by throwing `error`. */
+  wakeThrow(task: TaskImpl, error: unknown): void {
+    this.unpark(task);
+    const by = task.scope.cancelledBy;
+    task.value = by !== null && error === by.cancelError ? by.cancelThrow : throwing(error);
+    this.readied();
+  }
+
+  /**
+   * PARKED → READY in the core (which refuses a task that is not parked: a second wake, or one
+   * that ended), keeping the host-wait count. The caller then sets what the resume brings.
+   */
+  private unpark(task: TaskImpl): void {
+    const code = task.gen === null ? STALE : this.core.taskWake(task.id);
+    if (code !== OK) throw this.core.fail(new Error(`wake of task ${task.name} that is not parked`));
+    const abort = task.value; // a parked task's value is its abort (task.ts)
+    if (abort !== RESUMED && (abort as AbortFn).host === true) this.hostWaits--;
+  }
+
   /** Called by CancelScope.cancel for each member: withdraws it if it is parked and now cancelled. */
   deliverCancel(task: TaskImpl): void {
-    const abort = task.abort;
-    if (abort === null || task.outcome !== LIVE) return;
     // A sleeper whose timer already fired is READY in the core: it keeps its result (trio's rule).
-    if (this.core.taskState(task.id) !== STATE_PARKED) return;
+    if (task.gen === null || this.core.taskState(task.id) !== STATE_PARKED) return;
     const by = task.scope.cancelledBy;
-    if (by === null || !abort(task)) return;
-    this.wakeThrow(task, by.cancelError);
+    if (by === null || !this.abortOf(task)(task)) return;
+    this.unpark(task);
+    task.value = by.cancelThrow;
+    this.readied();
+  }
+
+  /** The abort of a task the core says is parked (task.ts: its value). */
+  private abortOf(task: TaskImpl): AbortFn {
+    return task.value === RESUMED ? abortSleep : task.value as AbortFn;
   }
 
   /** Something became ready or a deadline moved: make sure the driver looks again. */
@@ -151,16 +161,13 @@ export abstract class KernelState {
    */
   killAll(): void {
     for (const task of this.tasks) {
-      if (task === undefined || task.outcome !== LIVE) continue;
-      if (task.abort !== null && this.core.taskState(task.id) === STATE_PARKED) {
-        task.abort(task);
+      if (task === undefined || task.gen === null) continue;
+      if (this.core.taskState(task.id) === STATE_PARKED) {
+        this.abortOf(task)(task);
         task.waitList?.remove(task); // even where the wait refused to be abandoned
-        this.check(this.core.taskWake(task.id));
-        if (task.abort.host === true) this.hostWaits--;
-        task.abort = null;
+        this.unpark(task);
       }
-      task.resumeMode = RESUME_RETURN;
-      task.resumeValue = undefined;
+      task.value = RETURN;
     }
   }
 

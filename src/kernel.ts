@@ -18,16 +18,12 @@ import { enterKernel } from './run-context.js';
 import { KernelState } from './kernel-state.js';
 import { handOverUndriven } from './undriven.js';
 import { TaskImpl, type Operation } from './task.js';
-import { RESUME_NEXT, RESUME_THROW, RESUME_START, LIVE, FINISHED, FAILED, CANCELLED, type EndedOutcome } from './task-outcome.js';
+import { RESUME_THROW, RESUME_START, LIVE, FINISHED, FAILED, CANCELLED, Resumption, endRecord, throwing, type EndedOutcome } from './task-outcome.js';
 import type { TaskPool } from './pool.js';
-import { Trap, TRAP_CHECKPOINT, TRAP_SCHEDULE, TRAP_SLEEP, TRAP_PARK, RESUMED, sleepTrap, parkTrap, type AbortFn } from './trap.js';
+import { Trap, TRAP_CHECKPOINT, TRAP_SCHEDULE, TRAP_SLEEP, TRAP_PARK, RESUMED, sleepTrap, parkTrap } from './trap.js';
 import type { Debugger } from './debugger.js';
 
 export type { KernelOptions } from './kernel-state.js';
-
-/** A sleeping task is withdrawn by waking it: the core disarms its timer then. */
-const abortSleep: AbortFn = () => true;
-abortSleep.reason = 'sleep';
 
 /** The end of the trap table: every TrapKind has a case above, so `kind` is `never` here. */
 function unhandledTrap(kind: never): never {
@@ -42,12 +38,10 @@ export class Kernel extends KernelState {
     const handle = this.core.taskSpawn();
     const root = scope === null;
     if (root) scope = new CancelScope(this, null, null, false, null);
-    const task = new TaskImpl<T>(handle, name, gen, scope!);
     const spawner = this.current;
-    if (spawner !== null) {
-      task.context = spawner.context; // inherited at spawn time (context.ts)
-      handOverUndriven(spawner, task as TaskImpl); // it may drive what its spawner made (undriven.ts)
-    }
+    // Context values are inherited at spawn time (context.ts).
+    const task = new TaskImpl<T>(handle, gen, scope!.placeFor(name, spawner === null ? null : spawner.context));
+    if (spawner !== null) handOverUndriven(spawner, task as TaskImpl); // it may drive what its spawner made (undriven.ts)
     this.tasks[slotOfHandle(handle)] = task as TaskImpl;
     scope!.addMember(task as TaskImpl);
     if (root) {
@@ -105,26 +99,14 @@ export class Kernel extends KernelState {
   private resume(task: TaskImpl): void {
     this.current = task;
     this.steps++;
-    task.abort = null;
     const dbg = this.dbg;
     if (dbg !== null) this.beforeStep(task, dbg);
-    // The fields behind resumeMode/resumeValue, read and reset directly: this is the hottest
-    // function of the loop, and V8 did not inline those accessors here (measured in a profile).
-    let mode = task.mode;
-    let value = task.value;
-    task.mode = RESUME_NEXT;
+    const value = task.value;
     task.value = undefined;
-    if (mode === RESUME_START) {
-      // Cancelled before its first step: it never runs its body.
-      const by = task.scope.cancelledBy;
-      mode = by !== null ? RESUME_THROW : RESUME_NEXT;
-      if (by !== null) value = by.cancelError;
-    }
-    if (mode === RESUME_THROW && value instanceof CancelledError) dbg?.beforeCancel?.(task);
     const gen = task.gen!;
     let result: IteratorResult<unknown, unknown>;
     try {
-      result = mode === RESUME_NEXT ? gen.next(value) : mode === RESUME_THROW ? gen.throw(value) : gen.return(value as never);
+      result = value instanceof Resumption ? this.resumeWith(task, gen, value) : gen.next(value);
     } catch (error) {
       dbg?.afterTaskStep?.(task);
       this.ended(task, error instanceof CancelledError ? CANCELLED : FAILED, error);
@@ -139,11 +121,31 @@ export class Kernel extends KernelState {
     dbg?.afterTaskStep?.(task);
   }
 
+  /** A resume that is not `next(value)`: the first step, a throw, a return. */
+  private resumeWith(task: TaskImpl, gen: Operation<unknown>, how: Resumption): IteratorResult<unknown, unknown> {
+    let error = how.error;
+    switch (how.kind) {
+      case RESUME_START: {
+        // Cancelled before its first step: it never runs its body.
+        const by = task.scope.cancelledBy;
+        if (by === null) return gen.next();
+        error = by.cancelError;
+        break;
+      }
+      case RESUME_THROW:
+        break;
+      default:
+        return gen.return(undefined as never);
+    }
+    if (error instanceof CancelledError) this.dbg?.beforeCancel?.(task);
+    return gen.throw(error);
+  }
+
   private beforeStep(task: TaskImpl, dbg: Debugger): void {
     if (task.sleepStart === task.sleepStart) { // not NaN: this resume ends a sleep
       const slept = this.clock.now() - task.sleepStart;
       task.sleepStart = NaN;
-      if (task.resumeMode === RESUME_NEXT) dbg.afterSleep?.(task, slept);
+      if (!(task.value instanceof Resumption)) dbg.afterSleep?.(task, slept);
     }
     dbg.beforeTaskStep?.(task);
   }
@@ -154,7 +156,7 @@ export class Kernel extends KernelState {
     switch (value.kind) {
       case TRAP_CHECKPOINT: {
         const by = task.scope.cancelledBy;
-        if (by !== null) return this.throwAtTrap(task, by.cancelError);
+        if (by !== null) return this.throwAtTrap(task, by.cancelThrow!);
         task.value = RESUMED;
         this.check(this.core.taskYield(task.slot));
         return;
@@ -169,8 +171,8 @@ export class Kernel extends KernelState {
         const abort = parkTrap.abort!;
         parkTrap.abort = null;
         const by = task.scope.cancelledBy;
-        if (by !== null && abort(task)) return this.throwAtTrap(task, by.cancelError);
-        task.abort = abort;
+        if (by !== null && abort(task)) return this.throwAtTrap(task, by.cancelThrow!);
+        task.value = abort; // a parked task's value is its abort (task.ts)
         if (abort.host === true) this.hostWaits++;
         this.check(this.core.taskPark(task.slot));
         return;
@@ -182,10 +184,11 @@ export class Kernel extends KernelState {
 
   private sleep(task: TaskImpl, ms: number): void {
     const by = task.scope.cancelledBy;
-    if (by !== null) return this.throwAtTrap(task, by.cancelError);
-    task.value = RESUMED; // brought by the resume, whether the timer fires or sleep(0) yields
+    if (by !== null) return this.throwAtTrap(task, by.cancelThrow!);
+    // Brought by the resume, whether the timer fires or sleep(0) yields; while the task sleeps it
+    // also stands for its abort, abortSleep (task.ts).
+    task.value = RESUMED;
     if (ms === 0) { this.check(this.core.taskYield(task.slot)); return; }
-    task.abort = abortSleep;
     const now = this.clock.now();
     if (this.dbg !== null) { this.dbg.beforeSleep?.(task, ms); task.sleepStart = now; }
     this.check(this.core.taskSleep(task.slot, now + ms));
@@ -193,15 +196,14 @@ export class Kernel extends KernelState {
 
   private foreign(task: TaskImpl, value: unknown): void {
     const what = isGenerator(value) ? 'an operation (a generator)' : describe(value);
-    this.throwAtTrap(task, new TypeError(
+    this.throwAtTrap(task, throwing(new TypeError(
       `Task ${task.name} yielded ${what} to the loop; tasks must \`yield*\` operations ` +
-      '(for example `yield* sleep(10)`), never `yield` them or a value'));
+      '(for example `yield* sleep(10)`), never `yield` them or a value')));
   }
 
-  /** The task stays runnable and receives `error` at the trap it just made. */
-  private throwAtTrap(task: TaskImpl, error: unknown): void {
-    task.mode = RESUME_THROW;
-    task.value = error;
+  /** The task stays runnable and receives the throw at the trap it just made. */
+  private throwAtTrap(task: TaskImpl, how: Resumption): void {
+    task.value = how;
     this.check(this.core.taskYield(task.slot));
   }
 
@@ -210,16 +212,14 @@ export class Kernel extends KernelState {
     const extra = task.extra;
     if (extra !== null && extra.resources !== null && extra.resources.mustLinger()) {
       task.gen = extra.resources.linger(outcome, value);
-      task.resumeMode = RESUME_NEXT;
-      task.resumeValue = undefined;
+      task.value = undefined;
       this.check(this.core.taskYield(task.slot));
       return;
     }
     this.check(this.core.taskExit(task.slot));
     this.tasks[task.slot] = undefined;
-    task.outcome = outcome;
     task.gen = null;
-    task.value = outcome === CANCELLED ? undefined : value;
+    task.value = endRecord(outcome, value);
     // Close the scopes the task still owns (normally just its root scope; more if it was killed).
     const scope = task.scope;
     scope.removeMember(task);

@@ -15,6 +15,22 @@ import type { Kernel } from './kernel.js';
 import { newCancelledError, type CancelledError } from './errors.js';
 import type { TaskImpl } from './task.js';
 import type { TaskPool } from './pool.js';
+import type { ContextValues } from './context.js';
+import { throwing, type Resumption } from './task-outcome.js';
+
+/**
+ * Where a task stands and who it is: its innermost scope, its name and its context values. Immutable
+ * and shared: the tasks a spawner starts in one scope with one name (a spawn loop) share one, so a
+ * task record spends one field on the three. A task that changes scope or context gets another from
+ * `CancelScope.placeFor`.
+ */
+export class TaskPlace {
+  constructor(
+    readonly scope: CancelScope,
+    readonly name: string,
+    readonly context: ContextValues | null,
+  ) {}
+}
 
 export class CancelScope {
   /** Set by cancel() (directly, by a deadline, or by a failing child). Never reset. */
@@ -24,6 +40,8 @@ export class CancelScope {
    * them, made once: its message says why). Null until cancelled.
    */
   cancelError: CancelledError | null = null;
+  /** The resume that throws `cancelError`, made with it (shared like it). */
+  cancelThrow: Resumption | null = null;
   /**
    * The scope whose cancellation reaches this one: itself or the nearest cancelled ancestor up to a
    * shield, or null. A field kept by `deliver` (cancellation walks the subtree anyway), so the check
@@ -46,6 +64,8 @@ export class CancelScope {
   nextSibling: CancelScope | null = null;
   firstMember: TaskImpl | null = null;
   lastMember: TaskImpl | null = null;
+  /** The place last handed out (placeFor): the next task spawned alike reuses it. */
+  private lastPlace: TaskPlace | null = null;
   /** Run once when the scope is cancelled or closes (see onEnd); null when none. */
   endHooks: Array<(cancelled: boolean) => void> | null = null;
   /**
@@ -89,6 +109,7 @@ export class CancelScope {
     if (this.cancelCalled || this.closed) return;
     this.cancelCalled = true;
     this.cancelError = newCancelledError(why);
+    this.cancelThrow = throwing(this.cancelError);
     // Every sleeper this reaches is woken, which disarms its timer: the core defers those disarms
     // and drops them in one pass at the flush (assembly/timer-heap.ts).
     const core = this.kernel.core;
@@ -98,6 +119,13 @@ export class CancelScope {
     } finally {
       core.timersFlush();
     }
+  }
+
+  /** A place in this scope: the last one handed out if it matches, so a spawn loop allocates one. */
+  placeFor(name: string, context: ContextValues | null): TaskPlace {
+    const last = this.lastPlace;
+    if (last !== null && last.name === name && last.context === context) return last;
+    return (this.lastPlace = new TaskPlace(this, name, context));
   }
 
   /**

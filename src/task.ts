@@ -4,23 +4,21 @@
  */
 import type { Kernel } from './kernel.js';
 import { checkString } from './check.js';
-import type { CancelScope } from './scope.js';
+import type { CancelScope, TaskPlace } from './scope.js';
 import type { TaskPool } from './pool.js';
-import type { WaitNode, WaitQueue } from './wait-queue.js';
-import type { AbortFn } from './trap.js';
+import { WaitNode, type WaitQueue } from './wait-queue.js';
 import type { ResourceSet } from './resource.js';
 import type { ContextValues } from './context.js';
 import { STATE_READY, STATE_RUNNING, STATE_PARKED, SLOT_LIMIT } from './core-constants.js';
 import { joinTask, taskPromise } from './join.js';
-import { RESUME_START, LIVE, FINISHED, FAILED, CANCELLED, type EndedOutcome, type Outcome, type ResumeMode } from './task-outcome.js';
+import { RESUMED, type AbortFn } from './trap.js';
+import { START, LIVE, FINISHED, FAILED, CANCELLED, Ended, type Outcome } from './task-outcome.js';
 import type { Operation, Task, TaskState } from './types.js';
 import { debugOperation } from './undriven.js';
 
 /** Re-exported for the modules that import them from here; their home is types.ts. */
 export type { Operation, Task, TaskState } from './types.js';
 
-/** `mode` values at or above this mean the task ended with outcome `mode - ENDED_BASE`. */
-const ENDED_BASE = 8;
 const SLOT_MASK = SLOT_LIMIT - 1;
 
 /** Rarely used per-task state, allocated on first use so an idle task stays small. @internal */
@@ -37,69 +35,88 @@ class TaskExtra {
   resourceOf: ResourceSet | null = null;
 }
 
+/** A sleeper is withdrawn by waking it: the core disarms its timer then. @internal */
+export const abortSleep: AbortFn = () => true;
+abortSleep.reason = 'sleep';
+
 /**
  * The loop's record of one task (not exported: users see `Task`).
- * Discussion: a suspended task costs its generator plus this record, so the record is kept to 10
- * fields (Node has 8-byte fields: ~104 bytes). Fields that are never needed at the same time share
- * a slot (`mode`: resume mode while alive, outcome once ended; `value`: the value a wait brings or
- * the resume value while alive, the result or error once ended); what can be derived is derived
- * (`slot` from `id`, `kernel` and `pool` from the scope tree); rare state lives in `extra`, the
- * wait-queue links in a node made on the first wait (`waitNode`), and the scope-member links in the
- * kernel's typed array by slot (scope.ts).
+ * Discussion: a suspended task costs its generator plus this record, so the record is kept to 6
+ * fields (Node has 8-byte fields: ~72 bytes). One field holds what the task's state needs and
+ * nothing else (`value`: the parked task's abort, the next resume, or how it ended); the scope,
+ * name and context are one `TaskPlace` shared by the siblings a spawner starts alike; what can be
+ * derived is derived (`slot` from `id`, `kernel` and `pool` from the scope tree); rare state lives
+ * in `extra`, the wait-queue links and wait value in a node made on the first wait (`waitNode`),
+ * and the scope-member links in the kernel's typed array by slot (scope.ts).
  */
 export class TaskImpl<T = unknown> implements Task<T> {
   /** The generator; null once the task ended (so it can be collected). */
   gen: Operation<T> | null;
-  /** Innermost cancel scope: the task is one of its members. */
-  scope: CancelScope;
-  /** RESUME_* while alive (RESUME_START before the first step); ENDED_BASE + outcome once ended. */
-  mode = RESUME_START;
-  /** See the class comment: wait value / resume value while alive, result or error once ended. */
-  value: unknown = undefined;
-  /** Set while parked: how to withdraw the task. Null when not parked. */
-  abort: AbortFn | null = null;
-  /** Its place in wait queues, made on the first wait (wait-queue.ts). */
+  /** Its scope, name and context (shared, immutable: replaced when one of them changes). */
+  place: TaskPlace;
+  /**
+   * By state. Parked: how to withdraw it (its AbortFn; RESUMED for a sleeper, which also is what
+   * it resumes with when its timer fires). Ready or running: what the next resume brings — a
+   * plain value for `next(value)`, or a `Resumption` (start, throw, return). Ended (`gen` null):
+   * its `Ended` record.
+   */
+  value: unknown = START;
+  /** Its place in wait queues and the value it waits with, made on the first wait (wait-queue.ts). */
   waitNode: WaitNode | null = null;
   extra: TaskExtra | null = null;
-  /**
-   * Task-local context values (context.ts): an immutable map shared with the spawner until either
-   * side sets a value (copy-on-write), so a spawn copies one reference whatever the number of contexts.
-   */
-  context: ContextValues | null = null;
 
   constructor(
     readonly id: number,
-    readonly name: string,
     gen: Operation<T>,
-    /** The scope the task starts in (its pool's, or its own for a root task). */
-    scope: CancelScope,
+    place: TaskPlace,
   ) {
     this.gen = gen;
-    this.scope = scope;
+    this.place = place;
   }
 
   /** The core slot (the low bits of the handle; `&` is exact for handles below 2^53). */
   get slot(): number { return this.id & SLOT_MASK; }
-  get kernel(): Kernel { return this.scope.kernel; }
+  get name(): string { return this.place.name; }
+  /** Innermost cancel scope: the task is one of its members (set by CancelScope.addMember). */
+  get scope(): CancelScope { return this.place.scope; }
+  set scope(scope: CancelScope) {
+    const place = this.place;
+    if (place.scope !== scope) this.place = scope.placeFor(place.name, place.context);
+  }
+  /**
+   * Task-local context values (context.ts): an immutable map shared with the spawner until either
+   * side sets a value (copy-on-write), so a spawn copies one reference whatever the number of contexts.
+   */
+  get context(): ContextValues | null { return this.place.context; }
+  set context(values: ContextValues | null) {
+    const place = this.place;
+    if (place.context !== values) this.place = place.scope.placeFor(place.name, values);
+  }
+  get kernel(): Kernel { return this.place.scope.kernel; }
   /** The pool the task belongs to: the first scope up the tree that another task opened. */
   get pool(): TaskPool | null {
     for (let s: CancelScope | null = this.scope; s !== null; s = s.parent) if (s.owner !== this) return s.pool;
     return null;
   }
-  get outcome(): Outcome { return this.mode >= ENDED_BASE ? (this.mode - ENDED_BASE) as EndedOutcome : LIVE; }
-  set outcome(outcome: EndedOutcome) { this.mode = ENDED_BASE + outcome; }
-  get resumeMode(): ResumeMode { return this.mode as ResumeMode; }
-  set resumeMode(mode: ResumeMode) { this.mode = mode; }
-  get resumeValue(): unknown { return this.value; }
-  set resumeValue(value: unknown) { this.value = value; }
+  get outcome(): Outcome { return this.gen !== null ? LIVE : (this.value as Ended).outcome; }
+  /** Parked in the core (a crossing: diagnostics and rare checks only). */
+  get parked(): boolean { return this.gen !== null && this.kernel.stateOf(this) === STATE_PARKED; }
+  /** While parked: how to withdraw the task. Null when not parked. */
+  get abort(): AbortFn | null {
+    if (!this.parked) return null;
+    return this.value === RESUMED ? abortSleep : this.value as AbortFn;
+  }
   /** What a parked task brings or receives through its wait (a put's item, a handed-over value). */
-  get waitValue(): unknown { return this.value; }
-  set waitValue(value: unknown) { this.value = value; }
+  get waitValue(): unknown { return this.waitNode === null ? undefined : this.waitNode.value; }
+  set waitValue(value: unknown) {
+    if (this.waitNode !== null) this.waitNode.value = value;
+    else if (value !== undefined) (this.waitNode = new WaitNode(this)).value = value;
+  }
   /** The WaitQueue the task waits in, or null. */
   get waitList(): WaitQueue | null { return this.waitNode === null ? null : this.waitNode.list; }
   /** What the task waits on, while parked: shown by task dumps and deadlock reports. */
-  get waitReason(): string { return this.abort === null ? '' : this.abort.reason ?? 'unknown'; }
-  get started(): boolean { return this.mode !== RESUME_START; }
+  get waitReason(): string { const abort = this.abort; return abort === null ? '' : abort.reason ?? 'unknown'; }
+  get started(): boolean { return this.gen === null || this.value !== START; }
 
   private more(): TaskExtra {
     return (this.extra ??= new TaskExtra());
@@ -123,8 +140,8 @@ export class TaskImpl<T = unknown> implements Task<T> {
   set resourceOf(set: ResourceSet | null) { this.more().resourceOf = set; }
   get sleepStart(): number { return this.extra === null ? NaN : this.extra.sleepStart; }
   set sleepStart(ms: number) { if (this.extra !== null || ms === ms) this.more().sleepStart = ms; }
-  get resultValue(): T | undefined { return this.outcome === FINISHED ? this.value as T : undefined; }
-  get errorValue(): unknown { return this.outcome === FAILED ? this.value : undefined; }
+  get resultValue(): T | undefined { return this.outcome === FINISHED ? (this.value as Ended).value as T : undefined; }
+  get errorValue(): unknown { return this.outcome === FAILED ? (this.value as Ended).value : undefined; }
 
   get state(): TaskState {
     switch (this.outcome) {

@@ -8,12 +8,14 @@
 import type { TaskImpl } from './task.js';
 
 /**
- * A task's place in wait queues: made on its first wait and reused for every later one, so a task
- * that never waits on a primitive (a sleeper, a spawned worker) carries one null field instead of
- * three links, and a task that does allocates once. @internal
+ * A task's place in wait queues, and the value it waits with: made on its first wait and reused
+ * for every later one, so a task that never waits on a primitive (a sleeper, a spawned worker)
+ * carries one null field instead of four, and a task that does allocates once. @internal
  */
 export class WaitNode {
   list: WaitQueue | null = null;
+  /** What the task brings or receives through its wait (a put's item, a receiver's handle). */
+  value: unknown = undefined;
   prev: WaitNode | null = null;
   next: WaitNode | null = null;
   constructor(readonly task: TaskImpl) {}
@@ -33,7 +35,7 @@ export class WaitQueue {
     // Invariant: a task is in at most one WaitQueue.
     const node = task.waitNode ?? (task.waitNode = new WaitNode(task));
     node.list = this;
-    task.waitValue = value;
+    node.value = value;
     node.next = null;
     node.prev = this.#tail;
     if (this.#tail === null) this.#head = node; else this.#tail.next = node;
