@@ -89,8 +89,19 @@ export class Driver {
   schedule(): void {
     if (!this.#auto || this.#tickScheduled || this.#inTick) return;
     this.#tickScheduled = true;
-    this.host.schedule(this.#tick);
+    this.host.schedule(this.#enter);
   }
+
+  /**
+   * Host callbacks run the tick in a microtask: V8 runs microtasks under its own quiet try-catch,
+   * so an exception thrown inside a task (a CancelledError at every cancelled trap, any error a
+   * task catches) is not given the message object with a source location that V8 builds for a
+   * throw in a plain macrotask callback. Measured: 20,000 throws into parked generators,
+   * 39.7 ms from setImmediate → 16.6 ms in a microtask.
+   */
+  readonly #enter = (): void => {
+    queueMicrotask(this.#tick);
+  };
 
   readonly #tick = (): void => {
     this.#tickScheduled = false;
@@ -148,7 +159,7 @@ export class Driver {
   readonly #onHostTimer = (): void => {
     this.#hostTimer = null;
     this.#hostTimerDeadline = Infinity;
-    this.#tick();
+    this.#enter();
   };
 
   #clearHostTimer(): void {

@@ -130,6 +130,21 @@ describe('manual stepping', () => {
 });
 
 describe('the automatic driver', () => {
+  it('steps tasks inside a microtask, where V8 builds no message object for a caught throw', async () => {
+    // After a macrotask callback Node runs process.nextTick callbacks before promise reactions;
+    // inside a microtask the reactions queued by the step come first. Each step here starts
+    // from a host callback (a timer), so each shows which of the two it ran in.
+    const order: string[] = [];
+    await new EventLoop().run(function* () {
+      for (let i = 0; i < 3; i++) {
+        process.nextTick(() => order.push(`tick ${i}`));
+        void Promise.resolve().then(() => order.push(`promise ${i}`));
+        yield* sleep(1);
+      }
+    });
+    expect(order).toEqual(['promise 0', 'tick 0', 'promise 1', 'tick 1', 'promise 2', 'tick 2']);
+  });
+
   it('a task looping on checkpoint() does not starve timers', async () => {
     let spins = 0;
     const result = await new EventLoop().run(function* () {
