@@ -129,11 +129,16 @@ export abstract class KernelState {
 
   /** Called by CancelScope.cancel for each member: withdraws it if it is parked and now cancelled. */
   deliverCancel(task: TaskImpl): void {
-    // A sleeper whose timer already fired is READY in the core: it keeps its result (trio's rule).
-    if (task.gen === null || this.core.taskState(task.id) !== STATE_PARKED) return;
     const by = task.scope.cancelledBy;
-    if (by === null || !this.abortOf(task)(task)) return;
-    this.unpark(task);
+    if (task.gen === null || by === null) return;
+    if (task.value === RESUMED) {
+      // Asleep, or ready after a checkpoint or a fired timer (then it keeps its result: trio's
+      // rule). The core wakes only a sleeper, so one crossing both asks and wakes.
+      if (this.core.taskWake(task.id) !== OK) return;
+    } else {
+      if (this.core.taskState(task.id) !== STATE_PARKED || !(task.value as AbortFn)(task)) return;
+      this.unpark(task);
+    }
     task.value = by.cancelThrow;
     this.readied();
   }

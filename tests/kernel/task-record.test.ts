@@ -3,12 +3,12 @@
 // siblings a spawner starts alike. These tests pin the layout and the meaning of `value` by state.
 import { describe, expect, it } from 'vitest';
 import { createContext, createPool, currentTask, Event, sleep, withTimeout } from '../../src/index.js';
-import type { TaskImpl } from '../../src/task.js';
+import type { Operation, TaskImpl } from '../../src/task.js';
 import { runChecked } from '../helpers.js';
 
 const Color = createContext<string>('Color', 'none');
 
-function* idle(): Generator<never, void, unknown> {
+function* idle(): Operation<void> {
   yield* sleep(Infinity);
 }
 
