@@ -12,8 +12,8 @@ import type { Instruction } from './types.js';
 import { debugOperation } from './undriven.js';
 
 /**
- * `sleep(ms)` without the cost of a generator: a parked task holds it for as long as it waits (32
- * bytes instead of a ~150-byte generator). It keeps no state but `ms`: `yield*` calls `next()` first
+ * `sleep(ms)` without the cost of a generator: a parked task holds it for as long as it waits (one
+ * shared per duration: sleepOperation). It keeps no state but `ms`: `yield*` calls `next()` first
  * with `undefined` (yield the trap), and the loop resumes a sleeper with RESUMED (done; see trap.ts).
  * @internal
  */
@@ -68,7 +68,25 @@ const sleepForever: Operation<void> = {
  */
 export function sleep(ms: number): Operation<void> {
   checkMilliseconds('ms', ms);
-  return debugOperation(ms === Infinity ? sleepForever : new SleepOperation(ms), 'sleep()');
+  return debugOperation(ms === Infinity ? sleepForever : sleepOperation(ms), 'sleep()');
+}
+
+/**
+ * Sleep operations by duration. A SleepOperation is stateless (its `ms` is all it holds), so one per
+ * duration serves every sleep of that length: a program's few recurring durations (a poll interval,
+ * a retry back-off, the benchmark's 1–200 ms) allocate nothing per sleep, and a sleeping task holds
+ * no object of its own. Bounded: once it holds SLEEP_CACHE_SIZE durations, other ones allocate.
+ */
+const sleepOperations = new Map<number, SleepOperation>();
+const SLEEP_CACHE_SIZE = 1024;
+
+function sleepOperation(ms: number): SleepOperation {
+  let op = sleepOperations.get(ms);
+  if (op === undefined) {
+    op = new SleepOperation(ms);
+    if (sleepOperations.size < SLEEP_CACHE_SIZE) sleepOperations.set(ms, op);
+  }
+  return op;
 }
 
 /**

@@ -17,6 +17,24 @@ describe('one-trap operations', () => {
     expect(results).toEqual([undefined, undefined]);
   });
 
+  it('sleeps of one duration share one operation; sleeps made before any is driven keep their own durations', async () => {
+    const woke: Array<[string, number]> = [];
+    await runChecked(function* () {
+      // Compared with ===: a failing toBe would pretty-print the operations, iterating them forever.
+      expect(sleep(25) === sleep(25)).toBe(true);
+      expect(sleep(25) === sleep(26)).toBe(false);
+      const long = sleep(30);
+      const short = sleep(10);
+      const again = sleep(30);
+      yield* createPool(function* (pool) {
+        pool.spawn(function* () { yield* long; woke.push(['long', clock()]); });
+        pool.spawn(function* () { yield* short; woke.push(['short', clock()]); });
+        pool.spawn(function* () { yield* again; yield* again; woke.push(['twice', clock()]); });
+      });
+    });
+    expect(woke).toEqual([['short', 10], ['long', 30], ['twice', 60]]);
+  });
+
   it('a stored checkpoint lets other tasks run each time it is driven', async () => {
     const order: string[] = [];
     await runChecked(function* () {
