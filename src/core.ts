@@ -135,9 +135,13 @@ export class Core {
     return this.#statusI32[2]!;
   }
 
-  /** Converts whatever the wasm threw into the poisoning InternalError. */
+  /**
+   * Converts whatever the wasm threw into the poisoning InternalError; an InternalError the kernel
+   * raised itself (a broken invariant on its side) poisons the core as it is.
+   */
   fail(error: unknown): InternalError {
     if (this.failure === null) {
+      if (error instanceof InternalError) return (this.failure = error);
       const text = error instanceof Error ? error.message : String(error);
       this.failure = new InternalError(`the scheduler core failed: ${text}`, { cause: error });
     }

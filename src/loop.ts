@@ -289,7 +289,7 @@ export class EventLoop {
   }
 
   #poison(error: unknown): InternalError {
-    const failure = error instanceof InternalError ? error : this.#kernel.core.fail(error);
+    const failure = this.#kernel.core.fail(error); // the first fault is the failure from now on
     const settle = this.#settle;
     this.#settle = null;
     this.#stopDriver();

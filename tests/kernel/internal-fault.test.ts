@@ -9,6 +9,7 @@ import { InternalError } from '../../src/errors.js';
 import { MockClock } from '../../src/testing.js';
 import { DEBUG_CORE } from '../../src/core-debug.js';
 import type { TaskImpl } from '../../src/task.js';
+import { Trap, type TrapKind } from '../../src/trap.js';
 
 describe('internal faults', () => {
   it('an abort in the core rejects run() with InternalError carrying the core message, and poisons the loop', async () => {
@@ -32,6 +33,18 @@ describe('internal faults', () => {
     expect(finallyRan).toBe(false); // the loop stops at once: nothing runs on a broken core
     expect(() => loop.step()).toThrow(error as Error);
     expect(() => loop.nextDeadline()).toThrow(InternalError);
+    await expect(loop.run(function* () { yield* checkpoint(); })).rejects.toBe(error);
+  });
+
+  it('an InternalError the kernel raises itself poisons the loop like a core abort', async () => {
+    const loop = new EventLoop({ clock: new MockClock({ autojump: true }), core: DEBUG_CORE });
+    const error = await loop.run(function* main() {
+      yield new Trap(99 as TrapKind); // no handler: the trap table's exhaustiveness check throws
+    }).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(InternalError);
+    expect((error as Error).message).toBe('trap kind 99 has no handler');
+    expect(loop.kernel.failure).toBe(error);
+    expect(() => loop.step()).toThrow(error as Error);
     await expect(loop.run(function* () { yield* checkpoint(); })).rejects.toBe(error);
   });
 
