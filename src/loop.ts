@@ -211,6 +211,7 @@ export class EventLoop {
   /**
    * Cancels whatever is left and runs it to the end, `finally` blocks included; tasks that ignore
    * the cancellation are ended with `return`. The loop cannot be used afterwards.
+   * @throws {InternalError} if the scheduler fails meanwhile (the loop is closed all the same).
    */
   close(): void {
     if (this.#closed) return;
@@ -219,17 +220,24 @@ export class EventLoop {
     }
     const kernel = this.#kernel;
     const root = this.#root;
-    if (root !== null && root.outcome === LIVE && kernel.failure === null) {
-      root.cancel();
-      // Cooperative tasks end within a few rounds; after CLOSE_PATIENCE rounds the rest are killed.
-      for (let round = 0; root.outcome === LIVE && round < 10_000; round++) {
-        kernel.expire(kernel.clock.now());
-        const ran = kernel.runReady();
-        if ((ran === 0 && !kernel.wakeBlockedWaiters()) || round >= CLOSE_PATIENCE) kernel.killAll();
+    try {
+      if (root !== null && root.outcome === LIVE && kernel.failure === null) {
+        root.cancel();
+        // Cooperative tasks end within a few rounds; after CLOSE_PATIENCE rounds the rest are killed.
+        for (let round = 0; root.outcome === LIVE && round < 10_000; round++) {
+          kernel.expire(kernel.clock.now());
+          const ran = kernel.runReady();
+          if ((ran === 0 && !kernel.wakeBlockedWaiters()) || round >= CLOSE_PATIENCE) kernel.killAll();
+        }
       }
+    } catch (error) {
+      // Only an internal fault gets here (a task's own errors end the task): the loop is closed
+      // all the same, poisoned, and the fault is thrown.
+      throw this.#poison(error);
+    } finally {
+      this.#closed = true;
+      this.#stopDriver();
     }
-    this.#closed = true;
-    this.#stopDriver();
   }
 
   /** Live tasks by state, armed timers, scope timers, steps, wasm crossings and host waits. */

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { EventLoop } from '../../src/loop.js';
-import { checkpoint, clock, sleep } from '../../src/operations.js';
+import { checkpoint, clock, currentTask, sleep } from '../../src/operations.js';
 import { createPool } from '../../src/pool.js';
-import { GiambioError } from '../../src/errors.js';
+import { GiambioError, InternalError } from '../../src/errors.js';
 import { MockClock, runVirtual, waitAllTasksBlocked } from '../../src/testing.js';
 import type { Debugger } from '../../src/debugger.js';
-import type { Task } from '../../src/task.js';
+import type { Task, TaskImpl } from '../../src/task.js';
 import { DEBUG_CORE } from '../../src/core-debug.js';
-import { expectCoreEmpty, runChecked, virtualLoop } from '../helpers.js';
+import { expectCoreEmpty, runChecked, thrownBy, virtualLoop } from '../helpers.js';
 
 function tracer(trace: string[]): Debugger {
   const n = (t: Task) => t.name;
@@ -118,6 +118,25 @@ describe('manual stepping', () => {
     loop.close();
     expect(cleaned).toBe(true);
     expectCoreEmpty(loop);
+  });
+
+  it('close() closes the loop and throws when an internal fault interrupts the cancellation', () => {
+    const loop = new EventLoop({ clock: new MockClock(), core: DEBUG_CORE });
+    loop.start(function* victim() {
+      try {
+        yield* sleep(Infinity);
+      } finally {
+        // Free this task's slot in the core behind the kernel's back: its next transition aborts.
+        loop.kernel.core.taskExit((currentTask() as TaskImpl).slot);
+        yield* checkpoint();
+      }
+    });
+    loop.step();
+    const error = thrownBy(() => loop.close());
+    expect(error).toBeInstanceOf(InternalError);
+    expect(loop.kernel.failure).toBe(error);
+    expect(() => loop.step()).toThrow(/called on a closed loop/); // closed by the first close()
+    expect(() => loop.close()).not.toThrow(); // a second close() does nothing
   });
 
   it('step() from inside a task is refused', () => {
