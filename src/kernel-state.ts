@@ -13,7 +13,7 @@ import { Core, type CoreBuild } from './core.js';
 import { OK, STALE, STATE_PARKED } from './core-constants.js';
 import type { InternalError } from './errors.js';
 import { CancelScope } from './scope.js';
-import { abortSleep, type TaskImpl } from './task.js';
+import type { TaskImpl } from './task.js';
 import { RETURN, throwing } from './task-outcome.js';
 import { RESUMED, type AbortFn } from './trap.js';
 import type { TaskPool } from './pool.js';
@@ -143,11 +143,6 @@ export abstract class KernelState {
     this.readied();
   }
 
-  /** The abort of a task the core says is parked (task.ts: its value). */
-  private abortOf(task: TaskImpl): AbortFn {
-    return task.value === RESUMED ? abortSleep : task.value as AbortFn;
-  }
-
   /** Something became ready or a deadline moved: make sure the driver looks again. */
   readied(): void {
     if (!this.stepping) this.onReady?.();
@@ -168,7 +163,7 @@ export abstract class KernelState {
     for (const task of this.tasks) {
       if (task === undefined || task.gen === null) continue;
       if (this.core.taskState(task.id) === STATE_PARKED) {
-        this.abortOf(task)(task);
+        task.parkedAbort(task);
         task.waitList?.remove(task); // even where the wait refused to be abandoned
         this.unpark(task);
       }

@@ -103,7 +103,10 @@ export class TaskImpl<T = unknown> implements Task<T> {
   get parked(): boolean { return this.gen !== null && this.kernel.stateOf(this) === STATE_PARKED; }
   /** While parked: how to withdraw the task. Null when not parked. */
   get abort(): AbortFn | null {
-    if (!this.parked) return null;
+    return this.parked ? this.parkedAbort : null;
+  }
+  /** The abort of a task the core says is parked: its value (RESUMED stands for abortSleep). */
+  get parkedAbort(): AbortFn {
     return this.value === RESUMED ? abortSleep : this.value as AbortFn;
   }
   /** What a parked task brings or receives through its wait (a put's item, a handed-over value). */
