@@ -1,12 +1,13 @@
-// The run queue: a FIFO ring buffer of task slots that grows by doubling.
-// Invariant: it holds exactly the slots in STATE_READY, each once.
+// The run queue: a FIFO of READY slots, linked through their records (records.ts), so a push or a
+// pop touches only the record of the task it moves and the queue needs no memory of its own.
+// Invariant: it holds exactly the slots in STATE_READY, each once; `tail`'s link is -1.
 
 import { grow } from "./growable";
+import { linkOf, setLink } from "./records";
 import { STATUS, STATUS_READY } from "./status";
 
-let buffer: usize = 0;  // i32 slots
-let capacity: i32 = 0;  // entries; a power of two (or 0 before the first push)
-let head: i32 = 0;      // index of the oldest entry
+let head: i32 = -1;     // the oldest READY slot, -1 when empty
+let tail: i32 = -1;     // the newest
 let count: i32 = 0;     // entries in the queue
 
 export function queueLength(): i32 {
@@ -14,9 +15,10 @@ export function queueLength(): i32 {
 }
 
 export function queuePush(slot: i32): void {
-  if (count == capacity) enlarge();
-  const tail = (head + count) & (capacity - 1);
-  store<i32>(buffer + (<usize>tail << 2), slot);
+  setLink(slot, -1);
+  if (tail < 0) head = slot;
+  else setLink(tail, slot);
+  tail = slot;
   count++;
   store<i32>(STATUS, count, STATUS_READY);
 }
@@ -24,23 +26,12 @@ export function queuePush(slot: i32): void {
 /** Pops the oldest slot; the caller checks queueLength() first. */
 export function queuePop(): i32 {
   assert(count > 0, "run queue underflow");
-  const slot = load<i32>(buffer + (<usize>head << 2));
-  head = (head + 1) & (capacity - 1);
+  const slot = head;
+  head = linkOf(slot);
+  if (head < 0) tail = -1;
   count--;
   store<i32>(STATUS, count, STATUS_READY);
   return slot;
-}
-
-function enlarge(): void {
-  const newCapacity = capacity == 0 ? 256 : capacity << 1;
-  const fresh = grow(0, 0, <usize>newCapacity << 2);
-  // Unwrap the ring into the new block so head becomes 0.
-  for (let i = 0; i < count; i++) {
-    store<i32>(fresh + (<usize>i << 2), load<i32>(buffer + (<usize>((head + i) & (capacity - 1)) << 2)));
-  }
-  buffer = fresh;
-  capacity = newCapacity;
-  head = 0;
 }
 
 let shuffleState: u32 = 0x9e3779b9; // xorshift32 state; never 0
@@ -50,11 +41,27 @@ export function queueSeed(seed: u32): void {
   shuffleState = seed == 0 ? 0x9e3779b9 : seed;
 }
 
+let scratch: usize = 0;          // i32 slots: the queue laid out in order while it is shuffled
+let scratchCapacity: i32 = 0;
+
 /**
- * Shuffles the ready tasks in place (Fisher–Yates, xorshift32): the shell calls it before each batch
- * when a seed was given, to shake out dependence on the FIFO order. Deterministic for a seed.
+ * Shuffles the ready tasks (Fisher–Yates from the back over their queue positions, xorshift32): the
+ * shell calls it before each batch when a seed was given, to shake out dependence on the FIFO order.
+ * Deterministic for a seed. The queue is laid out in a scratch array, permuted there and relinked.
  */
 export function queueShuffle(): void {
+  if (count < 2) return;
+  if (count > scratchCapacity) {
+    let fresh = scratchCapacity == 0 ? 256 : scratchCapacity;
+    while (fresh < count) fresh <<= 1;
+    scratch = grow(scratch, 0, <usize>fresh << 2);
+    scratchCapacity = fresh;
+  }
+  let slot = head;
+  for (let i = 0; i < count; i++) {
+    store<i32>(scratch + (<usize>i << 2), slot);
+    slot = linkOf(slot);
+  }
   for (let i = count - 1; i > 0; i--) {
     let x = shuffleState;
     x ^= x << 13;
@@ -62,10 +69,14 @@ export function queueShuffle(): void {
     x ^= x << 5;
     shuffleState = x;
     const j = <i32>(x % <u32>(i + 1));
-    const pi = buffer + (<usize>((head + i) & (capacity - 1)) << 2);
-    const pj = buffer + (<usize>((head + j) & (capacity - 1)) << 2);
+    const pi = scratch + (<usize>i << 2);
+    const pj = scratch + (<usize>j << 2);
     const t = load<i32>(pi);
     store<i32>(pi, load<i32>(pj));
     store<i32>(pj, t);
   }
+  head = load<i32>(scratch);
+  for (let i = 1; i < count; i++) setLink(load<i32>(scratch + (<usize>(i - 1) << 2)), load<i32>(scratch + (<usize>i << 2)));
+  tail = load<i32>(scratch + (<usize>(count - 1) << 2));
+  setLink(tail, -1);
 }

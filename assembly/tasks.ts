@@ -1,5 +1,5 @@
-// The task table and its state machine. A slot holds (generation u32, state u32); the shell keeps
-// everything else (generator, scope, values) keyed by slot. Transitions return an outcome code;
+// The task table's state machine, over the records of records.ts (generation, state, links); the
+// shell keeps everything else (generator, scope, values) keyed by slot. Transitions return an outcome code;
 // an illegal one is a broken invariant of the shell, so the debug build aborts on it.
 //
 //   FREE --taskSpawn--> READY --runNext--> RUNNING --taskYield--> READY
@@ -13,35 +13,18 @@ import {
   STATE_FREE, STATE_READY, STATE_RUNNING, STATE_PARKED,
   OK, STALE, WRONG_STATE, SLOT_LIMIT, GENERATION_LIMIT,
 } from "./constants";
-import { grow } from "./growable";
+import { generationOf, setGeneration, stateOf, setState, linkOf, setLink, reserveRecords } from "./records";
 import { queuePush, queuePop, queueLength } from "./run-queue";
-import { heapArm, heapDisarm, heapReserveTaskSlots } from "./timer-heap";
+import { heapArm, heapDisarm } from "./timer-heap";
 
-const RECORD_SIZE: usize = 8;   // bytes: generation u32 @0, state u32 @4
+export { stateOf } from "./records";
 
-let records: usize = 0;
-let capacity: i32 = 0;          // slots allocated in `records`
 let used: i32 = 0;              // slots ever handed out (slots >= used were never used)
 let live: i32 = 0;              // slots not FREE
-
-let freeSlots: usize = 0;       // LIFO stack of reusable slots (i32)
-let freeCount: i32 = 0;
-let freeCapacity: i32 = 0;
-
-@inline function recordAt(slot: i32): usize {
-  return records + (<usize>slot << 3);
-}
-
-@inline export function stateOf(slot: i32): i32 {
-  return load<u32>(recordAt(slot), 4);
-}
-
-@inline function setState(slot: i32, state: i32): void {
-  store<u32>(recordAt(slot), state, 4);
-}
+let freeTop: i32 = -1;          // LIFO stack of reusable slots, threaded through their records' links
 
 @inline function handleOf(slot: i32): f64 {
-  return <f64>load<u32>(recordAt(slot)) * <f64>SLOT_LIMIT + <f64>slot;
+  return <f64>generationOf(slot) * <f64>SLOT_LIMIT + <f64>slot;
 }
 
 /** The slot a handle names, or -1 if it names a task that has ended. */
@@ -51,7 +34,7 @@ export function slotOf(handle: f64): i32 {
   const slot = <i32>(whole & <u64>(SLOT_LIMIT - 1));
   const generation = <u32>(whole >> <u64>24);
   if (slot >= used) return -1;
-  if (load<u32>(recordAt(slot)) != generation || stateOf(slot) == STATE_FREE) return -1;
+  if (generationOf(slot) != generation || stateOf(slot) == STATE_FREE) return -1;
   return slot;
 }
 
@@ -62,13 +45,13 @@ export function liveTaskCount(): i32 {
 /** A new task, READY at the back of the run queue. Returns its handle. */
 export function spawn(): f64 {
   let slot: i32;
-  if (freeCount > 0) {
-    slot = load<i32>(freeSlots + (<usize>(--freeCount) << 2));
+  if (freeTop >= 0) {
+    slot = freeTop;
+    freeTop = linkOf(slot);
   } else {
     if (used == SLOT_LIMIT) abort("task table is full: 16,777,216 tasks are alive or retired");
     slot = used++;
-    if (slot == capacity) enlarge();
-    store<u32>(recordAt(slot), 0);
+    reserveRecords(used); // a fresh record is zero: generation 0
   }
   live++;
   setState(slot, STATE_READY);
@@ -127,9 +110,12 @@ export function exit(slot: i32): i32 {
   heapDisarm(slot);
   setState(slot, STATE_FREE);
   live--;
-  const next = load<u32>(recordAt(slot)) + 1;
-  store<u32>(recordAt(slot), next);
-  if (next < GENERATION_LIMIT) pushFree(slot); // else retired: its handles can never repeat
+  const next = generationOf(slot) + 1;
+  setGeneration(slot, next);
+  if (next < GENERATION_LIMIT) { // else retired: its handles can never repeat
+    setLink(slot, freeTop);
+    freeTop = slot;
+  }
   return OK;
 }
 
@@ -145,20 +131,4 @@ export function exit(slot: i32): i32 {
 function illegal(message: string): i32 {
   assert(false, message); // debug build: abort with the message; release: the shell sees the code
   return WRONG_STATE;
-}
-
-function pushFree(slot: i32): void {
-  if (freeCount == freeCapacity) {
-    const fresh = freeCapacity == 0 ? 256 : freeCapacity << 1;
-    freeSlots = grow(freeSlots, <usize>freeCount << 2, <usize>fresh << 2);
-    freeCapacity = fresh;
-  }
-  store<i32>(freeSlots + (<usize>(freeCount++) << 2), slot);
-}
-
-function enlarge(): void {
-  const fresh = capacity == 0 ? 256 : capacity << 1;
-  records = grow(records, <usize>capacity * RECORD_SIZE, <usize>fresh * RECORD_SIZE);
-  capacity = fresh;
-  heapReserveTaskSlots(fresh);
 }

@@ -1,11 +1,14 @@
 // The timer heap: a binary min-heap of (deadline f64 ms, arming sequence u32, owner i32).
 // Ordering by (deadline, sequence) makes equal deadlines fire in arming order (libuv's timer_less_than).
 // An owner >= 0 is a task slot (a sleep); an owner < 0 is ~timerId (a cancel-scope deadline).
-// Each owner has at most one entry; its index is kept in a position table, so disarming is O(log n).
+// Each owner has at most one entry; its index is kept (a task's in its record, a scope timer's in a
+// position table), so disarming is O(log n).
 //
 // Invariants:
 //   - heap property: entry(i) <= entry(2i+1) and entry(i) <= entry(2i+2) for every i < length;
 //   - positionOf(owner(i)) == i for every i < length, and -1 for an owner with no entry;
+//   - the entries array is reserved for RESERVED_TIMERS entries at once (records.ts says why:
+//     pages are touched only when used), and doubles beyond;
 //   - +Infinity is never stored (it would never fire); -Infinity is (it fires at the next advance);
 //   - a scope timer id's position is FREED (-2) between timerFree and the timerCreate that reuses it;
 //   - outside a deferral (heapDefer .. heapFlush) no entry is DEAD; inside one, a DEAD entry's owner
@@ -17,9 +20,12 @@
 // entry and re-heapifies in one O(n) pass.
 
 import { grow } from "./growable";
+import { timerIndexOf, setTimerIndex } from "./records";
 import { STATUS, STATUS_NEXT_DEADLINE } from "./status";
 
 const ENTRY_SIZE: usize = 16;      // bytes: deadline f64 @0, sequence u32 @8, owner i32 @12
+/** Entries reserved by the first allocation (2 MiB of address space). */
+export const RESERVED_TIMERS: i32 = 1 << 17;
 
 let entries: usize = 0;
 let capacity: i32 = 0;             // entries
@@ -31,8 +37,6 @@ const DEAD: i32 = i32.MIN_VALUE;
 let deferDepth: i32 = 0;           // heapDefer calls not yet matched by heapFlush
 let dead: i32 = 0;                 // DEAD entries among the first `length`
 
-let taskPositions: usize = 0;      // i32 per task slot, -1 = no entry
-let taskPositionsCapacity: i32 = 0;
 let timerPositions: usize = 0;     // i32 per scope timer id, -1 = no entry
 let timerPositionsCapacity: i32 = 0;
 
@@ -127,16 +131,7 @@ export function heapPop(): i32 {
   return owner;
 }
 
-/** Makes room for position entries of task slots < slots and timer ids < timers. */
-export function heapReserveTaskSlots(slots: i32): void {
-  if (slots <= taskPositionsCapacity) return;
-  let fresh = taskPositionsCapacity == 0 ? 256 : taskPositionsCapacity;
-  while (fresh < slots) fresh <<= 1;
-  taskPositions = grow(taskPositions, <usize>taskPositionsCapacity << 2, <usize>fresh << 2);
-  for (let i = taskPositionsCapacity; i < fresh; i++) store<i32>(taskPositions + (<usize>i << 2), -1);
-  taskPositionsCapacity = fresh;
-}
-
+/** Makes room for position entries of timer ids < ids. */
 export function heapReserveTimerIds(ids: i32): void {
   if (ids <= timerPositionsCapacity) return;
   let fresh = timerPositionsCapacity == 0 ? 64 : timerPositionsCapacity;
@@ -155,13 +150,11 @@ export function heapSetTimerAllocated(id: i32, allocated: bool): void {
 }
 
 export function positionOf(owner: i32): i32 {
-  return owner >= 0
-    ? load<i32>(taskPositions + (<usize>owner << 2))
-    : load<i32>(timerPositions + (<usize>(~owner) << 2));
+  return owner >= 0 ? timerIndexOf(owner) : load<i32>(timerPositions + (<usize>(~owner) << 2));
 }
 
 @inline function setPosition(owner: i32, index: i32): void {
-  if (owner >= 0) store<i32>(taskPositions + (<usize>owner << 2), index);
+  if (owner >= 0) setTimerIndex(owner, index);
   else store<i32>(timerPositions + (<usize>(~owner) << 2), index);
 }
 
@@ -231,7 +224,7 @@ function siftDown(index: i32): void {
 }
 
 function enlarge(): void {
-  const fresh = capacity == 0 ? 64 : capacity << 1;
+  const fresh = capacity == 0 ? RESERVED_TIMERS : capacity << 1;
   entries = grow(entries, <usize>length * ENTRY_SIZE, <usize>fresh * ENTRY_SIZE);
   capacity = fresh;
 }

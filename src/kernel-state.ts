@@ -23,6 +23,9 @@ import type { Debugger } from './debugger.js';
 import type { Kernel } from './kernel.js';
 import { noteDebugLoop } from './undriven.js';
 
+/** Slots the member links hold before they first grow (the core reserves its records alike). */
+const RESERVED_SLOTS = 1 << 17;
+
 export interface KernelOptions {
   clock: Clock;
   debugger?: Debugger | null;
@@ -39,9 +42,11 @@ export abstract class KernelState {
   readonly tasks: Array<TaskImpl | undefined> = [];
   /**
    * Scope-member links by core slot (scope.ts): [2·slot] the previous member's slot, [2·slot + 1] the
-   * next one's, -1 for none. Off the JS heap, and two fewer fields in every task record.
+   * next one's, -1 for none. Off the JS heap, and two fewer fields in every task record. Sized for
+   * RESERVED_SLOTS slots at once, as the core's records are: a zeroed buffer this large is mapped
+   * lazily, so a page costs only when a slot on it is first used, and nothing is copied below that.
    */
-  memberLinks = new Int32Array(2 * 1024);
+  memberLinks = new Int32Array(2 * RESERVED_SLOTS);
   /** Scopes by core timer id, while their deadline timer exists. */
   readonly scopeTimers: Array<CancelScope | undefined> = [];
   current: TaskImpl | null = null;

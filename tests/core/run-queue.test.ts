@@ -1,4 +1,5 @@
-// The run queue: FIFO of READY slots, a ring buffer that doubles from 256 entries.
+// The run queue: FIFO of READY slots, linked through the task records (assembly/records.ts), whose
+// link field the free-slot stack shares.
 import { describe, expect, it } from 'vitest';
 import { OK, STATE_READY, STATE_RUNNING, slotOfHandle } from '../../src/core-constants.js';
 import { BUILDS, drain, spawnRunning } from './helpers.js';
@@ -41,7 +42,7 @@ describe.each(BUILDS)('the run queue ($build build)', ({ make }) => {
     expect(core.taskState(parked[1]!.handle)).not.toBe(STATE_READY);
   });
 
-  it('10,000 tasks grow the queue past its initial capacity and still run in FIFO order', () => {
+  it('10,000 tasks run in FIFO order', () => {
     const core = make();
     const handles = Array.from({ length: 10_000 }, () => core.taskSpawn());
     expect(core.readyCount()).toBe(10_000);
@@ -49,14 +50,31 @@ describe.each(BUILDS)('the run queue ($build build)', ({ make }) => {
     expect(drain(core)).toEqual(handles.map(slotOfHandle));
   });
 
-  it('the queue keeps FIFO order when it grows while its ring has wrapped around', () => {
+  it('more tasks than the reserved records (131,072) grow the table and keep FIFO order and handles', () => {
     const core = make();
-    // Fill 200 of the first 256 entries, take 100 off the front, then push past the capacity:
-    // the ring wraps, and the growth must unwrap it in order.
+    const count = (1 << 17) + 5_000;
+    const handles = Array.from({ length: count }, () => core.taskSpawn());
+    expect(core.readyCount()).toBe(count);
+    expect(new Set(handles).size).toBe(count);
+    // Records copied by the growth keep their state: every handle still names its READY task.
+    for (const handle of [handles[0]!, handles[70_000]!, handles[(1 << 17) - 1]!, handles[count - 1]!]) {
+      expect(core.taskState(handle)).toBe(STATE_READY);
+    }
+    expect(drain(core)).toEqual(handles.map(slotOfHandle));
+  });
+
+  it('slots freed and reused while others wait keep the queue in FIFO order', () => {
+    const core = make();
+    // The free-slot stack and the queue share each record's link: a slot leaves one for the other.
     const first = Array.from({ length: 200 }, () => slotOfHandle(core.taskSpawn()));
-    const taken = first.slice(0, 100);
-    for (const slot of taken) expect(core.runNext()).toBe(slot);
+    const exited = first.slice(0, 100);
+    for (const slot of exited) {
+      expect(core.runNext()).toBe(slot);
+      expect(core.taskExit(slot)).toBe(OK);
+    }
     const more = Array.from({ length: 300 }, () => slotOfHandle(core.taskSpawn()));
+    // The 100 freed slots come back first, the slot freed last first of all (LIFO).
+    expect(more.slice(0, 100)).toEqual([...exited].reverse());
     expect(core.readyCount()).toBe(400);
     expect(drain(core)).toEqual([...first.slice(100), ...more]);
   });

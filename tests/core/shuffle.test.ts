@@ -38,7 +38,7 @@ function modelShuffle(order: number[], seed: number): number[] {
   return model.shuffle(order);
 }
 
-/** Spawns `count` tasks after taking `offset` tasks off the front, so the ring starts mid-buffer. */
+/** Spawns `count` tasks after `offset` others were taken off the front (so the queue's head moved). */
 function queueOf(core: Core, count: number, offset = 0): number[] {
   for (let i = 0; i < offset; i++) core.taskSpawn();
   for (let i = 0; i < offset; i++) core.runNext();
@@ -56,7 +56,7 @@ describe.each(BUILDS)('the ready-queue shuffle ($build build)', ({ make }) => {
     expect([...order].sort((a, b) => a - b)).toEqual(slots);
   });
 
-  it('the shuffle follows Fisher–Yates with xorshift32 for any seed, also on a wrapped ring', () => {
+  it('the shuffle follows Fisher–Yates with xorshift32 for any seed, also after tasks left the front', () => {
     fc.assert(
       fc.property(
         fc.nat({ max: 0xffffffff }),

@@ -435,6 +435,16 @@ describe.each(BUILDS)('the timer heap ($build build)', ({ make }) => {
     expect(takeAllExpired(core)).toEqual([...ids].reverse());
   });
 
+  it('more timers than the reserved entries (131,072) grow the heap and still fire in order', () => {
+    const core = make();
+    const count = (1 << 17) + 3_000;
+    const ids = createTimers(core, count);
+    ids.forEach((id, i) => core.timerArm(id, count - 1 - i));
+    expect(core.armedTimers()).toBe(count);
+    expect(core.advance(Infinity)).toBe(count);
+    expect(takeAllExpired(core)).toEqual([...ids].reverse());
+  });
+
   it('a sleeping task and a scope timer share one heap and one ordering', () => {
     const core = make();
     const [id] = createTimers(core, 1) as [number];
