@@ -228,12 +228,13 @@ export class Kernel extends KernelState {
     if (outcome === CANCELLED) this.dbg?.afterCancel?.(task);
     else if (outcome === FAILED) this.dbg?.onExceptionRaised?.(task, value);
     this.dbg?.onTaskExit?.(task);
-    const hooks = task.exitHooks;
-    if (hooks !== null) { task.exitHooks = null; for (const hook of hooks) hook(task); }
-    const joiners = task.joiners;
+    const rare = task.extra; // read again: closing its scopes may have made it
+    const hooks = rare === null ? null : rare.exitHooks;
+    if (hooks !== null) { rare!.exitHooks = null; for (const hook of hooks) hook(task); }
+    const joiners = rare === null ? null : rare.joiners;
     const pool = task.pool; // read while the task is still in the scope tree
     if (joiners !== null) for (let j = joiners.shift(); j !== null; j = joiners.shift()) this.wake(j, undefined);
-    const resources = extra === null ? null : extra.resourceOf;
+    const resources = rare === null ? null : rare.resourceOf;
     if (resources !== null) resources.ended(task);
     else if (pool !== null) pool.childEnded(task);
     else this.onRootExit?.(task, value);

@@ -21,8 +21,11 @@ export type { Operation, Task, TaskState } from './types.js';
 
 const SLOT_MASK = SLOT_LIMIT - 1;
 
-/** Rarely used per-task state, allocated on first use so an idle task stays small. @internal */
-class TaskExtra {
+/**
+ * Rarely used per-task state, allocated on first use (and held by the task's WaitNode, made then if
+ * it has none) so an idle task stays small. @internal
+ */
+export class TaskExtra {
   rootScope: CancelScope | null = null;
   joiners: WaitQueue | null = null;
   exitHooks: Array<(task: TaskImpl) => void> | null = null;
@@ -41,13 +44,14 @@ abortSleep.reason = 'sleep';
 
 /**
  * The loop's record of one task (not exported: users see `Task`).
- * Discussion: a suspended task costs its generator plus this record, so the record is kept to 6
- * fields (Node has 8-byte fields: ~72 bytes). One field holds what the task's state needs and
+ * Discussion: a suspended task costs its generator plus this record, so the record is kept to 5
+ * fields (Node has 8-byte fields: 64 bytes). One field holds what the task's state needs and
  * nothing else (`value`: the parked task's abort, the next resume, or how it ended); the scope,
  * name and context are one `TaskPlace` shared by the siblings a spawner starts alike; what can be
- * derived is derived (`slot` from `id`, `kernel` and `pool` from the scope tree); rare state lives
- * in `extra`, the wait-queue links and wait value in a node made on the first wait (`waitNode`),
- * and the scope-member links in the kernel's typed array by slot (scope.ts).
+ * derived is derived (`slot` from `id`, `kernel` and `pool` from the scope tree); the wait-queue
+ * links and wait value live in a node made on the first wait (`waitNode`), which also holds the
+ * rare state (`extra`, made on first use, with the node if the task never waited), and the
+ * scope-member links in the kernel's typed array by slot (scope.ts).
  */
 export class TaskImpl<T = unknown> implements Task<T> {
   /** The generator; null once the task ended (so it can be collected). */
@@ -61,9 +65,11 @@ export class TaskImpl<T = unknown> implements Task<T> {
    * its `Ended` record.
    */
   value: unknown = START;
-  /** Its place in wait queues and the value it waits with, made on the first wait (wait-queue.ts). */
+  /**
+   * Its place in wait queues and the value it waits with, made on the first wait (wait-queue.ts),
+   * or with the rare state if that comes first.
+   */
   waitNode: WaitNode | null = null;
-  extra: TaskExtra | null = null;
 
   constructor(
     readonly id: number,
@@ -121,28 +127,35 @@ export class TaskImpl<T = unknown> implements Task<T> {
   get waitReason(): string { const abort = this.abort; return abort === null ? '' : abort.reason ?? 'unknown'; }
   get started(): boolean { return this.gen === null || this.value !== START; }
 
+  /** The rare state, or null if none was ever set. */
+  get extra(): TaskExtra | null {
+    const node = this.waitNode;
+    return node === null ? null : node.extra;
+  }
+
   private more(): TaskExtra {
-    return (this.extra ??= new TaskExtra());
+    const node = this.waitNode ?? (this.waitNode = new WaitNode(this));
+    return (node.extra ??= new TaskExtra());
   }
 
   /** The task's own scope, created when first needed (cancel(), or a nested scope). */
-  get rootScope(): CancelScope | null { return this.extra === null ? null : this.extra.rootScope; }
+  get rootScope(): CancelScope | null { const extra = this.extra; return extra === null ? null : extra.rootScope; }
   set rootScope(scope: CancelScope | null) { this.more().rootScope = scope; }
   /** Tasks parked in join(), created on first join. */
-  get joiners(): WaitQueue | null { return this.extra === null ? null : this.extra.joiners; }
+  get joiners(): WaitQueue | null { const extra = this.extra; return extra === null ? null : extra.joiners; }
   set joiners(queue: WaitQueue | null) { this.more().joiners = queue; }
   /** Called once when the task ends (locks it holds, host resources). */
-  get exitHooks(): Array<(task: TaskImpl) => void> | null { return this.extra === null ? null : this.extra.exitHooks; }
+  get exitHooks(): Array<(task: TaskImpl) => void> | null { const extra = this.extra; return extra === null ? null : extra.exitHooks; }
   set exitHooks(hooks: Array<(task: TaskImpl) => void> | null) { this.more().exitHooks = hooks; }
   /** Where it was spawned, with `debug: true`. */
   get spawnSite(): string | undefined { return this.extra?.spawnSite; }
   set spawnSite(site: string | undefined) { this.more().spawnSite = site; }
-  get resources(): ResourceSet | null { return this.extra === null ? null : this.extra.resources; }
+  get resources(): ResourceSet | null { const extra = this.extra; return extra === null ? null : extra.resources; }
   set resources(set: ResourceSet | null) { this.more().resources = set; }
-  get resourceOf(): ResourceSet | null { return this.extra === null ? null : this.extra.resourceOf; }
+  get resourceOf(): ResourceSet | null { const extra = this.extra; return extra === null ? null : extra.resourceOf; }
   set resourceOf(set: ResourceSet | null) { this.more().resourceOf = set; }
-  get sleepStart(): number { return this.extra === null ? NaN : this.extra.sleepStart; }
-  set sleepStart(ms: number) { if (this.extra !== null || ms === ms) this.more().sleepStart = ms; }
+  get sleepStart(): number { const extra = this.extra; return extra === null ? NaN : extra.sleepStart; }
+  set sleepStart(ms: number) { if (ms === ms || this.extra !== null) this.more().sleepStart = ms; }
   get resultValue(): T | undefined { return this.outcome === FINISHED ? (this.value as Ended).value as T : undefined; }
   get errorValue(): unknown { return this.outcome === FAILED ? (this.value as Ended).value : undefined; }
 

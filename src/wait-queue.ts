@@ -5,12 +5,13 @@
  * Every primitive (Event, Queue, Lock, channels, joins) keeps its waiters in these.
  * @internal
  */
-import type { TaskImpl } from './task.js';
+import type { TaskExtra, TaskImpl } from './task.js';
 
 /**
  * A task's place in wait queues, and the value it waits with: made on its first wait and reused
  * for every later one, so a task that never waits on a primitive (a sleeper, a spawned worker)
- * carries one null field instead of four, and a task that does allocates once. @internal
+ * carries one null field instead of five, and a task that does allocates once. It also holds the
+ * task's rare state (task.ts), so that costs the task record no field of its own. @internal
  */
 export class WaitNode {
   list: WaitQueue | null = null;
@@ -18,6 +19,8 @@ export class WaitNode {
   value: unknown = undefined;
   prev: WaitNode | null = null;
   next: WaitNode | null = null;
+  /** The task's rare state (TaskExtra in task.ts), made on first use. */
+  extra: TaskExtra | null = null;
   constructor(readonly task: TaskImpl) {}
 }
 

@@ -1,4 +1,4 @@
-// The task record (src/task.ts) is kept small because every suspended task pays for it: six fields,
+// The task record (src/task.ts) is kept small because every suspended task pays for it: five fields,
 // one of which (`value`) means something different in each state, and one (`place`) shared by the
 // siblings a spawner starts alike. These tests pin the layout and the meaning of `value` by state.
 import { describe, expect, it } from 'vitest';
@@ -13,9 +13,23 @@ function* idle(): Operation<void> {
 }
 
 describe('the task record', () => {
-  it('has six own fields', async () => {
+  it('has five own fields', async () => {
     await runChecked(function* () {
-      expect(Object.keys(currentTask()).sort()).toEqual(['extra', 'gen', 'id', 'place', 'value', 'waitNode']);
+      expect(Object.keys(currentTask()).sort()).toEqual(['gen', 'id', 'place', 'value', 'waitNode']);
+    });
+  });
+
+  it('keeps its rare state on its wait node, made for it when the task never waited', async () => {
+    await runChecked(function* () {
+      yield* createPool(function* (pool) {
+        const task = pool.spawn(idle) as TaskImpl;
+        expect(task.waitNode === null).toBe(true);
+        task.onExit(() => {});
+        expect(task.waitNode !== null).toBe(true);
+        expect(task.waitNode!.list).toBe(null); // made for the rare state: it waits in no queue
+        expect(task.extra!.exitHooks).toHaveLength(1);
+        pool.cancel();
+      });
     });
   });
 
