@@ -3,13 +3,13 @@
 // runtime); the parent joins them all. Timed: first fork → all joined, wall
 // and process CPU (user + sys).
 import { Effect, Fiber } from "effect";
-import { check, cpuMs, ensure, main, now, report, sizeN, timerDurations } from "../../lib/common.mjs";
+import { check, cpuMs, ensure, main, maxOf, now, report, sizeN, timerDurations } from "../../lib/common.mjs";
 
 const N = sizeN(100_000);
 
 main("timers/effect", async () => {
   const durations = timerDurations(N);
-  const maxMs = Math.max(...durations);
+  const maxMs = maxOf(durations);
   let woke = 0;
   const sleeper = (ms) =>
     Effect.gen(function* () {

@@ -3,13 +3,13 @@
 // runtime); the parent joins every task. Timed: first spawn → all joined,
 // wall and process CPU (user + sys).
 import { run, scoped, sleep, spawn } from "effection";
-import { check, cpuMs, ensure, main, now, report, sizeN, timerDurations } from "../../lib/common.mjs";
+import { check, cpuMs, ensure, main, maxOf, now, report, sizeN, timerDurations } from "../../lib/common.mjs";
 
 const N = sizeN(100_000);
 
 main("timers/effection", async () => {
   const durations = timerDurations(N);
-  const maxMs = Math.max(...durations);
+  const maxMs = maxOf(durations);
   let woke = 0;
   function* sleeper(ms) {
     yield* sleep(ms);

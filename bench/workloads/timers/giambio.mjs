@@ -1,13 +1,13 @@
 // timers × giambio: N tasks each sleep a pseudo-random 1–200 ms (mulberry32(42), the same sequence
 // for every runtime) in one pool. Timed: first spawn → pool exit, wall and process CPU.
 import { createPool, run, sleep } from "../../../dist/index.mjs";
-import { check, cpuMs, ensure, main, now, report, sizeN, timerDurations } from "../../lib/common.mjs";
+import { check, cpuMs, ensure, main, maxOf, now, report, sizeN, timerDurations } from "../../lib/common.mjs";
 
 const N = sizeN(100_000);
 
 main("timers/giambio", async () => {
   const durations = timerDurations(N);
-  const maxMs = Math.max(...durations);
+  const maxMs = maxOf(durations);
   let woke = 0;
   function* sleeper(ms) {
     yield* sleep(ms);

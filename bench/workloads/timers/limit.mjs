@@ -1,7 +1,7 @@
 // timers × limit: N tasks each sleep a pseudo-random 1–200 ms (mulberry32(42), the same sequence
 // for every runtime) on the limit's JS binary min-heap of (deadline, seq) with one host timer.
 // Timed: first spawn → all returned, wall and process CPU.
-import { check, cpuMs, ensure, main, now, report, sizeN, timerDurations } from "../../lib/common.mjs";
+import { check, cpuMs, ensure, main, maxOf, now, report, sizeN, timerDurations } from "../../lib/common.mjs";
 import { run, sleep, spawn, WAIT_CHILDREN } from "../../lib/limit.mjs";
 
 const N = sizeN(100_000);
@@ -14,7 +14,7 @@ function* sleeper(ms) {
 
 main("timers/limit", async () => {
   const durations = timerDurations(N);
-  const maxMs = Math.max(...durations);
+  const maxMs = maxOf(durations);
   const c0 = cpuMs();
   const t0 = now();
   await run(function* parent() {

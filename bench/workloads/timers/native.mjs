@@ -2,14 +2,14 @@
 // pseudo-random 1–200 ms (mulberry32(42), same sequence for every runtime);
 // the parent awaits them all. Timed: first spawn → all joined, wall and
 // process CPU (user + sys).
-import { check, cpuMs, ensure, main, now, report, sizeN, timerDurations } from "../../lib/common.mjs";
+import { check, cpuMs, ensure, main, maxOf, now, report, sizeN, timerDurations } from "../../lib/common.mjs";
 
 const N = sizeN(100_000);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 main("timers/native", async () => {
   const durations = timerDurations(N);
-  const maxMs = Math.max(...durations);
+  const maxMs = maxOf(durations);
   let woke = 0;
   async function sleeper(ms) {
     await sleep(ms);
