@@ -2,18 +2,20 @@
 //
 //   @0  u32  generation   grows by one at every exit of the slot (handles: tasks.ts)
 //   @4  u32  state        STATE_FREE / READY / RUNNING / PARKED
-//   @8  i32  link         the next slot in the run queue (READY) or the free-slot stack (FREE); -1 ends
+//   @8  i32  link         the next slot in the run queue (READY) or the free-slot stack (FREE),
+//                         -1 at the end
 //   @12 i32  timer        the slot's timer-heap index + 1, 0 = no timer (only a PARKED slot has one)
 //
 // The run queue and the free stack thread through `link` (a slot is in at most one of them), and the
 // heap keeps a sleeper's index in `timer`: a task touches one 16-byte record, not four arrays.
 //
 // Discussion: first touching a page of fresh memory is what a large spawn pays most for in the
-// core (a minor page fault: ~15 µs per 4 KiB page on a virtualised host, several times the cost of
-// everything else the core does for the tasks on it). So the table is reserved for RESERVED_SLOTS
-// slots at once instead of grown from 256 by doubling: reserving only makes address space usable,
-// a page is touched when a slot on it is first used, and no record is ever copied below that size.
-// Zeroed memory is a valid record (generation 0, FREE, no timer), so nothing is initialised ahead.
+// core (a minor page fault: ~15 µs per 4 KiB page on a virtualised host, more than everything else
+// the core does for the 256 tasks whose records share the page). So the table is reserved for
+// RESERVED_SLOTS slots at once instead of grown from 256 by doubling: reserving only makes address
+// space usable, a page is touched when a slot on it is first used, and no record is ever copied
+// below that size. Zeroed memory is a valid record (generation 0, FREE, no timer), so nothing is
+// initialised ahead.
 
 import { grow } from "./growable";
 

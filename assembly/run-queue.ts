@@ -76,7 +76,12 @@ export function queueShuffle(): void {
     store<i32>(pj, t);
   }
   head = load<i32>(scratch);
-  for (let i = 1; i < count; i++) setLink(load<i32>(scratch + (<usize>(i - 1) << 2)), load<i32>(scratch + (<usize>i << 2)));
-  tail = load<i32>(scratch + (<usize>(count - 1) << 2));
+  let previous = head;
+  for (let i = 1; i < count; i++) {
+    const slot = load<i32>(scratch + (<usize>i << 2));
+    setLink(previous, slot);
+    previous = slot;
+  }
+  tail = previous;
   setLink(tail, -1);
 }

@@ -1,6 +1,6 @@
 // The task table's state machine, over the records of records.ts (generation, state, links); the
-// shell keeps everything else (generator, scope, values) keyed by slot. Transitions return an outcome code;
-// an illegal one is a broken invariant of the shell, so the debug build aborts on it.
+// shell keeps everything else (generator, scope, values) keyed by slot. Transitions return an
+// outcome code; an illegal one is a broken invariant of the shell, so the debug build aborts on it.
 //
 //   FREE --taskSpawn--> READY --runNext--> RUNNING --taskYield--> READY
 //                                          RUNNING --taskPark/taskSleep--> PARKED --taskWake/timer--> READY
