@@ -15,5 +15,10 @@ export const WRONG_STATE: i32 = 2;   // the task is live but not in the state th
 /** A task handle is `generation * SLOT_LIMIT + slot`, carried as f64 so it never wraps in practice. */
 export const SLOT_BITS: i32 = 24;
 export const SLOT_LIMIT: i32 = 1 << SLOT_BITS; // at most 16,777,216 live tasks per core
+/**
+ * Task records reserved at once (records.ts): address space only, touched as slots are used. The
+ * shell sizes its per-slot tables alike, so neither copies below this many tasks.
+ */
+export const RESERVED_SLOTS: i32 = 1 << 17;
 /** A slot whose generation reaches this is retired instead of reused, so handles never repeat. */
 export const GENERATION_LIMIT: u32 = 1 << 29;  // SLOT_LIMIT * GENERATION_LIMIT = 2^53, the largest exact f64 integer

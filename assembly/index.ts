@@ -10,7 +10,7 @@ import { STATUS, crossed } from "./status";
 
 export {
   STATE_FREE, STATE_READY, STATE_RUNNING, STATE_PARKED,
-  OK, STALE, WRONG_STATE, SLOT_BITS, SLOT_LIMIT, GENERATION_LIMIT,
+  OK, STALE, WRONG_STATE, SLOT_BITS, SLOT_LIMIT, GENERATION_LIMIT, RESERVED_SLOTS,
 } from "./constants";
 
 export function taskSpawn(): f64 { crossed(); return tasks.spawn(); }

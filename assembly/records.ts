@@ -17,11 +17,10 @@
 // below that size. Zeroed memory is a valid record (generation 0, FREE, no timer), so nothing is
 // initialised ahead.
 
+import { RESERVED_SLOTS } from "./constants";
 import { grow } from "./growable";
 
-export const RECORD_SIZE: usize = 16;
-/** Slots reserved by the first allocation (2 MiB of address space); the table doubles beyond. */
-export const RESERVED_SLOTS: i32 = 1 << 17;
+export const RECORD_SIZE: usize = 16; // RESERVED_SLOTS records: 2 MiB of address space
 
 let records: usize = 0;
 let capacity: i32 = 0;

@@ -12,6 +12,8 @@ export const WRONG_STATE = 2;
 export const SLOT_BITS = 24;
 export const SLOT_LIMIT = 2 ** SLOT_BITS;
 export const GENERATION_LIMIT = 2 ** 29;
+/** Task records the core reserves at once; the kernel sizes its per-slot tables alike. */
+export const RESERVED_SLOTS = 2 ** 17;
 
 /** The slot of a task handle (`generation * SLOT_LIMIT + slot`). */
 export function slotOfHandle(handle: number): number {

@@ -10,7 +10,7 @@
  * @internal
  */
 import { Core, type CoreBuild } from './core.js';
-import { OK, STALE, STATE_PARKED } from './core-constants.js';
+import { OK, RESERVED_SLOTS, STALE, STATE_PARKED } from './core-constants.js';
 import type { InternalError } from './errors.js';
 import { CancelScope } from './scope.js';
 import type { TaskImpl } from './task.js';
@@ -22,9 +22,6 @@ import type { Clock } from './clock.js';
 import type { Debugger } from './debugger.js';
 import type { Kernel } from './kernel.js';
 import { noteDebugLoop } from './undriven.js';
-
-/** Slots the member links hold before they first grow (the core reserves its records alike). */
-const RESERVED_SLOTS = 1 << 17;
 
 export interface KernelOptions {
   clock: Clock;

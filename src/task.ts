@@ -139,22 +139,22 @@ export class TaskImpl<T = unknown> implements Task<T> {
   }
 
   /** The task's own scope, created when first needed (cancel(), or a nested scope). */
-  get rootScope(): CancelScope | null { const extra = this.extra; return extra === null ? null : extra.rootScope; }
+  get rootScope(): CancelScope | null { return this.extra?.rootScope ?? null; }
   set rootScope(scope: CancelScope | null) { this.more().rootScope = scope; }
   /** Tasks parked in join(), created on first join. */
-  get joiners(): WaitQueue | null { const extra = this.extra; return extra === null ? null : extra.joiners; }
+  get joiners(): WaitQueue | null { return this.extra?.joiners ?? null; }
   set joiners(queue: WaitQueue | null) { this.more().joiners = queue; }
   /** Called once when the task ends (locks it holds, host resources). */
-  get exitHooks(): Array<(task: TaskImpl) => void> | null { const extra = this.extra; return extra === null ? null : extra.exitHooks; }
+  get exitHooks(): Array<(task: TaskImpl) => void> | null { return this.extra?.exitHooks ?? null; }
   set exitHooks(hooks: Array<(task: TaskImpl) => void> | null) { this.more().exitHooks = hooks; }
   /** Where it was spawned, with `debug: true`. */
   get spawnSite(): string | undefined { return this.extra?.spawnSite; }
   set spawnSite(site: string | undefined) { this.more().spawnSite = site; }
-  get resources(): ResourceSet | null { const extra = this.extra; return extra === null ? null : extra.resources; }
+  get resources(): ResourceSet | null { return this.extra?.resources ?? null; }
   set resources(set: ResourceSet | null) { this.more().resources = set; }
-  get resourceOf(): ResourceSet | null { const extra = this.extra; return extra === null ? null : extra.resourceOf; }
+  get resourceOf(): ResourceSet | null { return this.extra?.resourceOf ?? null; }
   set resourceOf(set: ResourceSet | null) { this.more().resourceOf = set; }
-  get sleepStart(): number { const extra = this.extra; return extra === null ? NaN : extra.sleepStart; }
+  get sleepStart(): number { return this.extra?.sleepStart ?? NaN; }
   set sleepStart(ms: number) { if (ms === ms || this.extra !== null) this.more().sleepStart = ms; }
   get resultValue(): T | undefined { return this.outcome === FINISHED ? (this.value as Ended).value as T : undefined; }
   get errorValue(): unknown { return this.outcome === FAILED ? (this.value as Ended).value : undefined; }

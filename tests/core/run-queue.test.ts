@@ -1,7 +1,7 @@
 // The run queue: FIFO of READY slots, linked through the task records (assembly/records.ts), whose
 // link field the free-slot stack shares.
 import { describe, expect, it } from 'vitest';
-import { OK, STATE_READY, STATE_RUNNING, slotOfHandle } from '../../src/core-constants.js';
+import { OK, RESERVED_SLOTS, STATE_READY, STATE_RUNNING, slotOfHandle } from '../../src/core-constants.js';
 import { BUILDS, drain, spawnRunning } from './helpers.js';
 
 describe.each(BUILDS)('the run queue ($build build)', ({ make }) => {
@@ -52,12 +52,12 @@ describe.each(BUILDS)('the run queue ($build build)', ({ make }) => {
 
   it('more tasks than the reserved records (131,072) grow the table and keep FIFO order and handles', () => {
     const core = make();
-    const count = (1 << 17) + 5_000;
+    const count = RESERVED_SLOTS + 5_000;
     const handles = Array.from({ length: count }, () => core.taskSpawn());
     expect(core.readyCount()).toBe(count);
     expect(new Set(handles).size).toBe(count);
     // Records copied by the growth keep their state: every handle still names its READY task.
-    for (const handle of [handles[0]!, handles[70_000]!, handles[(1 << 17) - 1]!, handles[count - 1]!]) {
+    for (const handle of [handles[0]!, handles[70_000]!, handles[RESERVED_SLOTS - 1]!, handles[count - 1]!]) {
       expect(core.taskState(handle)).toBe(STATE_READY);
     }
     expect(drain(core)).toEqual(handles.map(slotOfHandle));
