@@ -59,6 +59,53 @@ export function timerDurations(n) {
   return out;
 }
 
+/** Every SLEEP_AUDIT_EVERY-th sleeper of the timers workload is timed by `SleepAudit`. */
+export const SLEEP_AUDIT_EVERY = 64;
+
+/**
+ * Checks that the timers workload's sleeps last what they ask, measured from the call, as `setTimeout`
+ * (Node), trio and giambio define a sleep: every 64th sleeper notes the clock just before its sleep
+ * (`begin(ms)`, which returns a ticket) and just after it (`end(ticket)`); `verify()` throws if one
+ * woke more than 1 ms early (1 ms: libuv keeps whole milliseconds). A scheduler that dates a deadline
+ * from the start of its batch instead of the sleep fails it. Every runtime's sleeper makes the same
+ * two calls, so the cost (two clock reads per 64 sleepers) is the same for all.
+ */
+export class SleepAudit {
+  constructor(n) {
+    const samples = Math.ceil(n / SLEEP_AUDIT_EVERY);
+    this.asked = new Float64Array(samples);
+    this.began = new Float64Array(samples);
+    this.ended = new Float64Array(samples).fill(NaN);
+    this.calls = 0;
+    this.taken = 0;
+  }
+
+  /** Before a sleep of `ms`: a ticket for `end` (-1 if this sleeper is not sampled). */
+  begin(ms) {
+    if (this.calls++ % SLEEP_AUDIT_EVERY !== 0) return -1;
+    const i = this.taken++;
+    this.asked[i] = ms;
+    this.began[i] = performance.now();
+    return i;
+  }
+
+  /** After the sleep whose `begin` returned `ticket`. */
+  end(ticket) {
+    if (ticket >= 0) this.ended[ticket] = performance.now();
+  }
+
+  /** Throws unless every sampled sleeper woke, none more than 1 ms before its duration. */
+  verify() {
+    for (let i = 0; i < this.taken; i++) {
+      const slept = this.ended[i] - this.began[i];
+      if (!(slept >= this.asked[i] - 1)) {
+        throw new Error(
+          `Assertion failed: sampled sleeper ${i} asked for ${this.asked[i]} ms and woke after ${slept.toFixed(2)} ms`);
+      }
+    }
+  }
+}
+
 /** The largest of `values` (a loop: `Math.max(...values)` overflows the stack at a million). */
 export function maxOf(values) {
   let max = -Infinity;

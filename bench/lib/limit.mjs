@@ -4,8 +4,12 @@
 // (whose `ms` field the task writes just before yielding) or `WAIT_CHILDREN` (until every task it
 // spawned has returned). The run queue is drained in batches by swapping two arrays. Timers are a
 // binary min-heap of (deadline, seq) in typed arrays with one host `setTimeout` armed for the
-// earliest deadline; expiry moves every due timer to the run queue in one pass. Cancellation throws
-// one shared error into each parked generator (running its `finally`) and catches it.
+// earliest deadline; expiry moves every due timer to the run queue in one pass. A sleep's deadline is
+// the clock at the sleep plus its length (as `setTimeout`, trio and giambio date it), so a sleep lasts
+// at least what it asks; dating it from the batch's start instead (libuv's cached loop time) would
+// let a task armed late in a long batch sleep less than asked, and the timers workload's audit
+// (`SleepAudit` in common.mjs) refuses that. Cancellation throws one shared error into each parked
+// generator (running its `finally`) and catches it.
 // No scopes, no error propagation, no checks: nothing any real runtime can go below.
 //
 // Discussion: every instruction is an `Instruction` (one hidden class), so the dispatch on
@@ -69,7 +73,7 @@ let next = [];
 let batch = [];
 /** The task whose generator is executing. */
 let current = null;
-/** The loop's time for this batch (ms, performance.now()). */
+/** The clock when the host timer fired (ms, performance.now()): what expiry compares deadlines to. */
 let loopNow = 0;
 
 // Timer heap: entry i is (deadlines[i], seqs[i], tasks[i]); a parent is never later than its children.
@@ -182,8 +186,8 @@ function step(task) {
         ch.reader = task;
         return;
       }
-      case K_SLEEP:
-        heapPush(loopNow + ins.ms, task);
+      case K_SLEEP: // dated from the sleep, not the batch (see the file comment)
+        heapPush(performance.now() + ins.ms, task);
         return;
       case K_WAIT:
         if (task.children === 0) {

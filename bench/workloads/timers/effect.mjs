@@ -3,17 +3,20 @@
 // runtime); the parent joins them all. Timed: first fork → all joined, wall
 // and process CPU (user + sys).
 import { Effect, Fiber } from "effect";
-import { check, cpuMs, ensure, main, maxOf, now, report, sizeN, timerDurations } from "../../lib/common.mjs";
+import { check, cpuMs, ensure, main, maxOf, now, report, SleepAudit, sizeN, timerDurations } from "../../lib/common.mjs";
 
 const N = sizeN(100_000);
 
 main("timers/effect", async () => {
   const durations = timerDurations(N);
   const maxMs = maxOf(durations);
+  const audit = new SleepAudit(N);
   let woke = 0;
   const sleeper = (ms) =>
     Effect.gen(function* () {
+      const ticket = audit.begin(ms);
       yield* Effect.sleep(ms);
+      audit.end(ticket);
       woke++;
     });
   const { ms, cpu } = await Effect.runPromise(
@@ -28,5 +31,6 @@ main("timers/effect", async () => {
   );
   check(woke, N, "woken sleepers");
   ensure(ms >= maxMs - 1, `wall ${ms} ms ≥ longest sleep ${maxMs} ms`);
+  audit.verify();
   report({ workload: "timers", runtime: "effect", n: N, ms, cpuMs: cpu });
 });

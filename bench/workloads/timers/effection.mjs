@@ -3,16 +3,19 @@
 // runtime); the parent joins every task. Timed: first spawn → all joined,
 // wall and process CPU (user + sys).
 import { run, scoped, sleep, spawn } from "effection";
-import { check, cpuMs, ensure, main, maxOf, now, report, sizeN, timerDurations } from "../../lib/common.mjs";
+import { check, cpuMs, ensure, main, maxOf, now, report, SleepAudit, sizeN, timerDurations } from "../../lib/common.mjs";
 
 const N = sizeN(100_000);
 
 main("timers/effection", async () => {
   const durations = timerDurations(N);
   const maxMs = maxOf(durations);
+  const audit = new SleepAudit(N);
   let woke = 0;
   function* sleeper(ms) {
+    const ticket = audit.begin(ms);
     yield* sleep(ms);
+    audit.end(ticket);
     woke++;
   }
   const { ms, cpu } = await run(() =>
@@ -30,5 +33,6 @@ main("timers/effection", async () => {
   );
   check(woke, N, "woken sleepers");
   ensure(ms >= maxMs - 1, `wall ${ms} ms ≥ longest sleep ${maxMs} ms`);
+  audit.verify();
   report({ workload: "timers", runtime: "effection", n: N, ms, cpuMs: cpu });
 });
