@@ -12,6 +12,10 @@ export const OK: i32 = 0;            // the transition happened
 export const STALE: i32 = 1;         // the handle names a task that has ended (its slot is free or reused)
 export const WRONG_STATE: i32 = 2;   // the task is live but not in the state the transition starts from
 
+// What taskParkNext / taskYieldNext return besides the next task's slot (>= 0).
+export const NO_NEXT: i32 = -1;      // the transition happened; no next task was taken (none ready, or none asked)
+export const REFUSED: i32 = -2;      // the transition was refused (WRONG_STATE): nothing changed
+
 /** A task handle is `generation * SLOT_LIMIT + slot`, carried as f64 so it never wraps in practice. */
 export const SLOT_BITS: i32 = 24;
 export const SLOT_LIMIT: i32 = 1 << SLOT_BITS; // at most 16,777,216 live tasks per core

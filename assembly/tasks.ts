@@ -11,9 +11,9 @@
 
 import {
   STATE_FREE, STATE_READY, STATE_RUNNING, STATE_PARKED,
-  OK, STALE, WRONG_STATE, SLOT_LIMIT, GENERATION_LIMIT,
+  OK, STALE, WRONG_STATE, SLOT_LIMIT, GENERATION_LIMIT, NO_NEXT, REFUSED,
 } from "./constants";
-import { generationOf, setGeneration, stateOf, setState, linkOf, setLink, reserveRecords } from "./records";
+import { generationOf, setGeneration, stateOf, setState, linkOf, setLink, reserveRecords, timerIndexOf } from "./records";
 import { queuePush, queuePop, queueLength } from "./run-queue";
 import { heapArm, heapDisarm } from "./timer-heap";
 
@@ -81,6 +81,16 @@ export function park(slot: i32): i32 {
   return OK;
 }
 
+/**
+ * A step's end and the next one's start in one call: after the transition that returned `code`
+ * (park or yield), takes the next READY task as runNext does if `more` is set. Returns its slot,
+ * NO_NEXT if none was taken, or REFUSED if the transition was.
+ */
+export function thenNext(code: i32, more: i32): i32 {
+  if (code != OK) return REFUSED;
+  return more != 0 ? runNext() : NO_NEXT;
+}
+
 export function sleep(slot: i32, deadline: f64): i32 {
   if (!isRunning(slot)) return illegal("taskSleep: task is not RUNNING");
   if (deadline != deadline) return illegal("taskSleep: deadline is NaN");
@@ -94,9 +104,16 @@ export function wake(handle: f64): i32 {
   const slot = slotOf(handle);
   if (slot < 0) return STALE;
   if (stateOf(slot) != STATE_PARKED) return WRONG_STATE;
-  heapDisarm(slot);
+  if (timerIndexOf(slot) >= 0) heapDisarm(slot);
   makeReady(slot);
   return OK;
+}
+
+/** A posted wake (posted-wakes.ts): PARKED -> READY, disarming its sleep timer if it has one. */
+export function wakePosted(slot: i32): void {
+  if (slot < 0 || slot >= used || stateOf(slot) != STATE_PARKED) abort("posted wake of a task that is not parked");
+  if (timerIndexOf(slot) >= 0) heapDisarm(slot);
+  makeReady(slot);
 }
 
 /** Called by the timer heap when a sleep expires. */

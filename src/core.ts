@@ -9,6 +9,7 @@
 import { instantiateSync } from '@assemblyscript/loader';
 import { InternalError } from './errors.js';
 import { CORE_WASM_BASE64 } from './generated/core-wasm.js';
+import { POSTED_CAPACITY } from './core-constants.js';
 
 /** The raw exports, exactly as assembly/index.ts declares them. */
 export interface CoreExports {
@@ -18,6 +19,8 @@ export interface CoreExports {
   runNext(): number;
   taskYield(slot: number): number;
   taskPark(slot: number): number;
+  taskParkNext(slot: number, more: number): number;
+  taskYieldNext(slot: number, more: number): number;
   taskSleep(slot: number, deadline: number): number;
   taskWake(handle: number): number;
   taskExit(slot: number): number;
@@ -37,6 +40,8 @@ export interface CoreExports {
   armedTimers(): number;
   scopeTimers(): number;
   statusAddress(): number;
+  postedAddress(): number;
+  applyPostedWakes(): void;
   memory: WebAssembly.Memory;
   [constant: string]: unknown;
 }
@@ -91,22 +96,49 @@ export class Core {
   readonly raw: CoreExports;
   /** Set by the first trap; every later call rethrows it. */
   failure: InternalError | null = null;
-  /** Views of the core's status block (assembly/status.ts), re-made when memory growth detaches them. */
+  /**
+   * Views of the core's status block (assembly/status.ts) and of its box of posted wakes
+   * (assembly/posted-wakes.ts), re-made when memory growth detaches them.
+   */
   #statusF64: Float64Array;
   #statusI32: Int32Array;
+  #posted: Int32Array;
   readonly #statusAt: number;
+  readonly #postedAt: number;
 
   constructor(build: CoreBuild = RELEASE_CORE) {
     this.raw = instantiateCore(build);
     this.#statusAt = this.raw.statusAddress();
+    this.#postedAt = this.raw.postedAddress();
     this.#statusF64 = new Float64Array(this.raw.memory.buffer, this.#statusAt, 3);
     this.#statusI32 = new Int32Array(this.raw.memory.buffer, this.#statusAt, 4);
+    this.#posted = new Int32Array(this.raw.memory.buffer, this.#postedAt, POSTED_CAPACITY);
   }
 
-  /** Rebuilds the status views after memory growth detached them (a detached view has length 0). */
+  /** Rebuilds the views after memory growth detached them (a detached view has length 0). */
   #remapStatus(): void {
     this.#statusF64 = new Float64Array(this.raw.memory.buffer, this.#statusAt, 3);
     this.#statusI32 = new Int32Array(this.raw.memory.buffer, this.#statusAt, 4);
+    this.#posted = new Int32Array(this.raw.memory.buffer, this.#postedAt, POSTED_CAPACITY);
+  }
+
+  /**
+   * PARKED → READY for the task in `slot`, without a call: the slot goes into the core's box of
+   * posted wakes, which the core applies, in order, at the start of its next call (so every answer
+   * it gives already counts them). Only for a task the caller knows is live and parked: the core
+   * aborts on any other (poisoning this Core at that call). A full box is applied first (a call).
+   */
+  postWake(slot: number): void {
+    this.check();
+    if (this.#statusI32.length === 0) this.#remapStatus();
+    let count = this.#statusI32[3]!;
+    if (count === POSTED_CAPACITY) {
+      try { this.raw.applyPostedWakes(); } catch (e) { throw this.fail(e); }
+      if (this.#statusI32.length === 0) this.#remapStatus();
+      count = 0;
+    }
+    this.#posted[count] = slot;
+    this.#statusI32[3] = count + 1;
   }
 
   /**
@@ -128,11 +160,11 @@ export class Core {
     return this.#statusF64[2]!;
   }
 
-  /** `readyCount()` read from the status block: no crossing. */
+  /** `readyCount()` read from the status block: no crossing (the READY tasks and the posted wakes). */
   readyNow(): number {
     this.check();
     if (this.#statusI32.length === 0) this.#remapStatus();
-    return this.#statusI32[2]!;
+    return this.#statusI32[2]! + this.#statusI32[3]!;
   }
 
   /**
@@ -157,6 +189,8 @@ export class Core {
   runNext(): number { this.check(); try { return this.raw.runNext(); } catch (e) { throw this.fail(e); } }
   taskYield(slot: number): number { this.check(); try { return this.raw.taskYield(slot); } catch (e) { throw this.fail(e); } }
   taskPark(slot: number): number { this.check(); try { return this.raw.taskPark(slot); } catch (e) { throw this.fail(e); } }
+  taskParkNext(slot: number, more: number): number { this.check(); try { return this.raw.taskParkNext(slot, more); } catch (e) { throw this.fail(e); } }
+  taskYieldNext(slot: number, more: number): number { this.check(); try { return this.raw.taskYieldNext(slot, more); } catch (e) { throw this.fail(e); } }
   taskSleep(slot: number, deadline: number): number { this.check(); try { return this.raw.taskSleep(slot, deadline); } catch (e) { throw this.fail(e); } }
   taskWake(handle: number): number { this.check(); try { return this.raw.taskWake(handle); } catch (e) { throw this.fail(e); } }
   taskExit(slot: number): number { this.check(); try { return this.raw.taskExit(slot); } catch (e) { throw this.fail(e); } }

@@ -10,7 +10,7 @@
  * @internal
  */
 import { Core, type CoreBuild } from './core.js';
-import { OK, RESERVED_SLOTS, STALE, STATE_PARKED } from './core-constants.js';
+import { OK, RESERVED_SLOTS, STATE_PARKED } from './core-constants.js';
 import type { InternalError } from './errors.js';
 import { CancelScope } from './scope.js';
 import type { TaskImpl } from './task.js';
@@ -119,12 +119,14 @@ export abstract class KernelState {
   }
 
   /**
-   * PARKED → READY in the core (which refuses a task that is not parked: a second wake, or one
-   * that ended), keeping the host-wait count. The caller then sets what the resume brings.
+   * PARKED → READY in the core, keeping the host-wait count. The caller then sets what the resume
+   * brings. A wake is posted (no call, Core.postWake): the core applies it at its next call and
+   * aborts there if the task was not parked (a second wake), which poisons the loop; a task that
+   * ended is refused here.
    */
   private unpark(task: TaskImpl): void {
-    const code = task.gen === null ? STALE : this.core.taskWake(task.id);
-    if (code !== OK) throw this.core.fail(new Error(`wake of task ${task.name} that is not parked`));
+    if (task.gen === null) throw this.core.fail(new Error(`wake of task ${task.name} that has ended`));
+    this.core.postWake(task.slot);
     const abort = task.value; // a parked task's value is its abort (task.ts)
     if (abort !== RESUMED && (abort as AbortFn).host === true) this.hostWaits--;
   }

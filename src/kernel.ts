@@ -9,7 +9,7 @@
  * run-context.ts and knows it by type only.
  * @internal
  */
-import { slotOfHandle } from './core-constants.js';
+import { NO_NEXT, REFUSED, slotOfHandle } from './core-constants.js';
 import { CancelledError, InternalError } from './errors.js';
 import { describe, isGenerator } from './check.js';
 import { addTaskTrace } from './task-trace.js';
@@ -82,10 +82,18 @@ export class Kernel extends KernelState {
         // With no timer armed nothing can be due, so the clock is not read (pingpong, spawn).
         if (limit > 0 && core.nextDeadlineNow() !== Infinity) this.expire(clock.now());
         if (this.shuffle) core.readyShuffle();
-        let n = core.readyNow();
+        const n = core.readyNow();
         if (n === 0) break;
         ran += n;
-        while (n-- > 0) this.resume(this.tasks[core.runNext()]!);
+        // A step's last call into the core also takes the batch's next task when it can (taskParkNext,
+        // taskYieldNext: one call instead of two); without a debugger only, so that its hooks see
+        // one task running at a time.
+        const fuse = this.dbg === null;
+        let slot = NO_NEXT;
+        for (let left = n - 1; left >= 0; left--) {
+          if (slot === NO_NEXT) slot = core.runNext();
+          slot = this.resume(this.tasks[slot]!, fuse && left > 0 ? 1 : 0);
+        }
         if (this.root === null || this.root.outcome !== LIVE) break; // the loop is done
       } while (ran < limit);
       return ran;
@@ -96,7 +104,11 @@ export class Kernel extends KernelState {
     }
   }
 
-  private resume(task: TaskImpl): void {
+  /**
+   * Runs one step of `task`. With `more` set, the call into the core that ends the step may also
+   * take the batch's next task: its slot is returned (the task is RUNNING), else NO_NEXT.
+   */
+  private resume(task: TaskImpl, more: number): number {
     this.current = task;
     this.steps++;
     const dbg = this.dbg;
@@ -110,15 +122,16 @@ export class Kernel extends KernelState {
     } catch (error) {
       dbg?.afterTaskStep?.(task);
       this.ended(task, error instanceof CancelledError ? CANCELLED : FAILED, error);
-      return;
+      return NO_NEXT;
     }
     if (result.done === true) {
       dbg?.afterTaskStep?.(task);
       this.ended(task, FINISHED, result.value);
-      return;
+      return NO_NEXT;
     }
-    this.dispatch(task, result.value);
+    const next = this.dispatch(task, result.value, more);
     dbg?.afterTaskStep?.(task);
+    return next;
   }
 
   /** A resume that is not `next(value)`: the first step, a throw, a return. */
@@ -150,61 +163,76 @@ export class Kernel extends KernelState {
     dbg.beforeTaskStep?.(task);
   }
 
-  /** The trap table: one handler per kind of suspension. */
-  private dispatch(task: TaskImpl, value: unknown): void {
-    if (!(value instanceof Trap)) return this.foreign(task, value);
+  /**
+   * The trap table: one handler per kind of suspension. Each ends in the one call into the core
+   * that suspends the task, and returns what `resume` returns (the next task's slot, or NO_NEXT).
+   */
+  private dispatch(task: TaskImpl, value: unknown, more: number): number {
+    if (!(value instanceof Trap)) return this.foreign(task, value, more);
     switch (value.kind) {
       case TRAP_CHECKPOINT: {
         const by = task.scope.cancelledBy;
-        if (by !== null) return this.throwAtTrap(task, by.cancelThrow!);
+        if (by !== null) return this.throwAtTrap(task, by.cancelThrow!, more);
         task.value = RESUMED;
-        this.check(this.core.taskYield(task.slot));
-        return;
+        return this.yieldNext(task, more);
       }
       case TRAP_SCHEDULE:
         task.value = RESUMED;
-        this.check(this.core.taskYield(task.slot));
-        return;
+        return this.yieldNext(task, more);
       case TRAP_SLEEP:
-        return this.sleep(task, sleepTrap.ms);
+        return this.sleep(task, sleepTrap.ms, more);
       case TRAP_PARK: {
         const abort = parkTrap.abort!;
         parkTrap.abort = null;
         const by = task.scope.cancelledBy;
-        if (by !== null && abort(task)) return this.throwAtTrap(task, by.cancelThrow!);
+        if (by !== null && abort(task)) return this.throwAtTrap(task, by.cancelThrow!, more);
         task.value = abort; // a parked task's value is its abort (task.ts)
         if (abort.host === true) this.hostWaits++;
-        this.check(this.core.taskPark(task.slot));
-        return;
+        const next = this.core.taskParkNext(task.slot, more);
+        if (next === REFUSED) throw this.refused('taskPark', task);
+        return next;
       }
       default:
         return unhandledTrap(value.kind);
     }
   }
 
-  private sleep(task: TaskImpl, ms: number): void {
+  private sleep(task: TaskImpl, ms: number, more: number): number {
     const by = task.scope.cancelledBy;
-    if (by !== null) return this.throwAtTrap(task, by.cancelThrow!);
+    if (by !== null) return this.throwAtTrap(task, by.cancelThrow!, more);
     // Brought by the resume, whether the timer fires or sleep(0) yields; while the task sleeps it
     // also stands for its abort, abortSleep (task.ts).
     task.value = RESUMED;
-    if (ms === 0) { this.check(this.core.taskYield(task.slot)); return; }
+    if (ms === 0) return this.yieldNext(task, more);
     const now = this.clock.now();
     if (this.dbg !== null) { this.dbg.beforeSleep?.(task, ms); task.sleepStart = now; }
     this.check(this.core.taskSleep(task.slot, now + ms));
+    return NO_NEXT;
   }
 
-  private foreign(task: TaskImpl, value: unknown): void {
+  private foreign(task: TaskImpl, value: unknown, more: number): number {
     const what = isGenerator(value) ? 'an operation (a generator)' : describe(value);
-    this.throwAtTrap(task, throwing(new TypeError(
+    return this.throwAtTrap(task, throwing(new TypeError(
       `Task ${task.name} yielded ${what} to the loop; tasks must \`yield*\` operations ` +
-      '(for example `yield* sleep(10)`), never `yield` them or a value')));
+      '(for example `yield* sleep(10)`), never `yield` them or a value')), more);
   }
 
   /** The task stays runnable and receives the throw at the trap it just made. */
-  private throwAtTrap(task: TaskImpl, how: Resumption): void {
+  private throwAtTrap(task: TaskImpl, how: Resumption, more: number): number {
     task.value = how;
-    this.check(this.core.taskYield(task.slot));
+    return this.yieldNext(task, more);
+  }
+
+  /** The step's task goes to the back of the run queue; with `more`, the next one is taken. */
+  private yieldNext(task: TaskImpl, more: number): number {
+    const next = this.core.taskYieldNext(task.slot, more);
+    if (next === REFUSED) throw this.refused('taskYield', task);
+    return next;
+  }
+
+  /** A refused transition is a broken invariant (as `check` says for the others). */
+  private refused(what: string, task: TaskImpl): Error {
+    return this.core.fail(new Error(`core transition ${what} of task ${task.name} refused`));
   }
 
   private ended(task: TaskImpl, outcome: EndedOutcome, value: unknown): void {

@@ -1,9 +1,10 @@
 // The status block (assembly/status.ts): the READY count and the earliest deadline, kept by the core
 // in its own memory so the shell reads them without a call. After every export returns it must
-// equal what readyCount() and nextDeadline() say, also after memory growth detached the old views.
+// equal what readyCount() and nextDeadline() say, also after memory growth detached the old views;
+// between calls the shell's READY count adds the wakes it posted (posted-wakes.test.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OK, STATE_PARKED, slotOfHandle } from '../../src/core-constants.js';
+import { NO_NEXT, OK, STATE_PARKED, slotOfHandle } from '../../src/core-constants.js';
 import { BUILDS } from './helpers.js';
 
 describe.each(BUILDS)('status block ($build build)', ({ make }) => {
@@ -32,6 +33,8 @@ describe.each(BUILDS)('status block ($build build)', ({ make }) => {
             fc.record({ op: fc.constant('park' as const) }),
             fc.record({ op: fc.constant('exit' as const) }),
             fc.record({ op: fc.constant('wakeAll' as const) }),
+            fc.record({ op: fc.constant('postAll' as const) }),
+            fc.record({ op: fc.constant('parkNext' as const) }),
             fc.record({ op: fc.constant('advance' as const), now: fc.integer({ min: 0, max: 60 }) }),
             fc.record({ op: fc.constant('scopeTimer' as const), at: fc.integer({ min: 0, max: 50 }) }),
           ),
@@ -70,6 +73,21 @@ describe.each(BUILDS)('status block ($build build)', ({ make }) => {
                   if (core.taskState(handle) === STATE_PARKED) expect(core.taskWake(handle)).toBe(OK); // not woken by its timer
                 }
                 break;
+              case 'postAll': // posted, not called: applied by the next call (check's readyCount)
+                for (const handle of parked.splice(0)) {
+                  if (core.taskState(handle) === STATE_PARKED) core.postWake(slotOfHandle(handle));
+                }
+                break;
+              case 'parkNext': { // park the next task and take the one after it, which parks too
+                const slot = core.runNext();
+                if (slot < 0) break;
+                parked.push(handles.get(slot)!);
+                const next = core.taskParkNext(slot, 1);
+                if (next === NO_NEXT) break;
+                expect(core.taskPark(next)).toBe(OK);
+                parked.push(handles.get(next)!);
+                break;
+              }
               case 'advance':
                 core.advance(step.now);
                 while (core.timerTakeExpired() >= 0) { /* take them all */ }

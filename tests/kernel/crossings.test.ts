@@ -30,15 +30,15 @@ function crossings(loop: EventLoop): number {
 }
 
 describe('wasm crossings per context switch', () => {
-  it('a checkpoint switch costs two crossings (runNext, taskYield) and a step none of its own', () => {
+  it('a checkpoint switch costs one crossing (taskYieldNext) plus one runNext per batch, and a step none of its own', () => {
     const loopOverhead = (n: number) => crossingsPerStep(function* () { for (;;) yield* checkpoint(); }, n);
     const one = loopOverhead(1);
     const hundred = loopOverhead(100);
-    expect((hundred - one) / 99).toBe(2);
-    expect(one).toBe(PER_STEP + 2);
+    expect((hundred - one) / 99).toBe(1);
+    expect(one).toBe(PER_STEP + 2); // a batch of one: runNext, then taskYieldNext takes no next
   });
 
-  it('a park and a wake cost one crossing each', () => {
+  it('a wake costs no crossing (it is posted) and a park one (taskParkNext), plus one runNext per batch', () => {
     const loop = new EventLoop({ clock: new MockClock() });
     const queue = new Queue<number>();
     let received = 0;
@@ -49,14 +49,34 @@ describe('wasm crossings per context switch', () => {
     });
     loop.runUntilIdle(); // the consumer is parked in get()
     const before = crossings(loop);
-    queue.putNowait(1); // wake: taskWake
+    queue.putNowait(1); // wake: posted into the core's box, applied at its next call
     const afterWake = crossings(loop);
-    loop.step(); // the consumer resumes and parks again: runNext + taskPark, plus the step's own
+    loop.step(); // the consumer resumes and parks again: runNext + taskParkNext, plus the step's own
     const afterStep = crossings(loop);
     loop.close();
     expect(received).toBe(1);
-    expect(afterWake - before).toBe(1);
+    expect(afterWake - before).toBe(0);
     expect(afterStep - afterWake).toBe(2 + PER_STEP);
+  });
+
+  it('a batch of receivers woken by posts costs one crossing per switch', () => {
+    const receivers = 50;
+    const loop = new EventLoop({ clock: new MockClock() });
+    const queues = Array.from({ length: receivers }, () => new Queue<number>());
+    let received = 0;
+    loop.start(function* () {
+      yield* createPool(function* (pool) {
+        for (const queue of queues) pool.spawn(function* () { for (;;) { yield* queue.get(); received++; } });
+      });
+    });
+    loop.runUntilIdle(); // every receiver is parked in get()
+    const before = crossings(loop);
+    for (const queue of queues) queue.putNowait(1); // 50 posted wakes
+    loop.step(); // runNext, then each receiver's taskParkNext takes the next one
+    const after = crossings(loop);
+    loop.close();
+    expect(received).toBe(receivers);
+    expect(after - before).toBe(1 + receivers + PER_STEP);
   });
 
   it('a sleep arms its timer inside the core: one crossing to park, none per tick while it waits', () => {
