@@ -43,10 +43,15 @@ export class Trap {
   ms = 0;
   /** How to undo the park, for TRAP_PARK. */
   abort: AbortFn | null = null;
-  /** The iterator result that yields this trap (frozen, shared by every operation that yields it). */
+  /**
+   * The iterator result that yields this trap, shared by every operation that yields it; never
+   * written. Not frozen: a frozen object has a hidden class of its own, and the `done` and `value`
+   * reads in every `yield*` and in the kernel's resume, which also see a generator's own results
+   * (the same class as this literal's), would turn polymorphic.
+   */
   readonly yielded: IteratorYieldResult<Trap>;
   constructor(readonly kind: TrapKind) {
-    this.yielded = Object.freeze({ value: this, done: false as const });
+    this.yielded = { value: this, done: false as const };
   }
 }
 
@@ -85,7 +90,7 @@ export function parkWith(abort: AbortFn, reason: string): Trap {
 /**
  * The shared completion result of one-trap operations: `yield*` reads a result's `done` and
  * `value` at once and keeps neither, so one rewritten object serves every operation (and each trap
- * carries its own frozen `{ value: trap, done: false }`), with no allocation per step.
+ * carries its own `{ value: trap, done: false }`), with no allocation per step.
  */
 const doneResult: { value: unknown; done: true } = { value: undefined, done: true };
 /** The shared completion result, holding `value` until the next one replaces it. */

@@ -1,7 +1,9 @@
 // checkpoint() and sleep(ms) are stateless operation objects (src/operations.ts): the loop resumes
 // them with a private token, so one object may be driven more than once and checkpoint() allocates
 // nothing. These tests pin the behaviour a user can see.
+import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { checkpointTrap, doneWith, parkTrap, scheduleTrap, sleepTrap } from '../../src/trap.js';
 import { checkpoint, clock, sleep } from '../../src/operations.js';
 import { createPool } from '../../src/pool.js';
 import { runChecked } from '../helpers.js';
@@ -80,5 +82,25 @@ describe('one-trap operations', () => {
       return [raised, after];
     });
     expect(seen).toEqual(['CancelledError', undefined]);
+  });
+});
+
+describe('iterator results on the hot path', () => {
+  it('share the hidden class of a generator\'s own results, so yield* and the kernel read one shape', () => {
+    v8.setFlagsFromString('--allow-natives-syntax');
+    const sameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: object, b: object) => boolean;
+    const generatorYield = (function* () { yield 1; })().next();
+    const generatorDone = (function* () { /* returns */ })().next();
+    expect(sameMap(generatorYield, generatorDone)).toBe(true);
+    for (const trap of [checkpointTrap, scheduleTrap, sleepTrap, parkTrap]) {
+      expect(trap.yielded.value).toBe(trap);
+      expect(trap.yielded.done).toBe(false);
+      expect(sameMap(trap.yielded, generatorYield)).toBe(true);
+    }
+    const done = doneWith(42);
+    expect(done).toEqual({ value: 42, done: true });
+    expect(sameMap(done, generatorDone)).toBe(true);
+    // A frozen one has a class of its own: what the traps' results were, and what this avoids.
+    expect(sameMap(Object.freeze({ value: 1, done: false }), generatorYield)).toBe(false);
   });
 });
