@@ -3,7 +3,8 @@
 // core applies the posted wakes, oldest first, at the start of its next call, before that call does
 // anything else. So the run queue receives them in the order they were posted, interleaved with
 // the calls exactly as if each had been a `taskWake`, and every answer the core gives (readyCount,
-// taskState, runNext) already includes them. The shell calls `applyPosted` when the box is full.
+// taskState, runNext) already includes them. When the box is full the shell calls the export
+// `applyPostedWakes`, which does nothing else.
 //
 // A wake is the one transition a switch makes outside its own task's step (a message handed to a
 // parked receiver), and a call costs more than the transition itself: posting saves one call per
@@ -23,10 +24,10 @@ export const POSTED: usize = memory.data(POSTED_CAPACITY << 2, 4);
 // @ts-ignore: decorator
 @inline export function applyPosted(): void {
   const count = load<i32>(STATUS, STATUS_POSTED);
-  if (count != 0) applyPostedWakes(count);
+  if (count != 0) applyBox(count);
 }
 
-function applyPostedWakes(count: i32): void {
+function applyBox(count: i32): void {
   store<i32>(STATUS, 0, STATUS_POSTED);
   if (<u32>count > <u32>POSTED_CAPACITY) abort("posted wakes: the count is out of range");
   for (let i = 0; i < count; i++) wakePosted(load<i32>(POSTED + (<usize>i << 2)));
