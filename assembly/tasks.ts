@@ -104,16 +104,14 @@ export function wake(handle: f64): i32 {
   const slot = slotOf(handle);
   if (slot < 0) return STALE;
   if (stateOf(slot) != STATE_PARKED) return WRONG_STATE;
-  if (timerIndexOf(slot) >= 0) heapDisarm(slot);
-  makeReady(slot);
+  unparkSlot(slot);
   return OK;
 }
 
 /** A posted wake (posted-wakes.ts): PARKED -> READY, disarming its sleep timer if it has one. */
 export function wakePosted(slot: i32): void {
   if (slot < 0 || slot >= used || stateOf(slot) != STATE_PARKED) abort("posted wake of a task that is not parked");
-  if (timerIndexOf(slot) >= 0) heapDisarm(slot);
-  makeReady(slot);
+  unparkSlot(slot);
 }
 
 /** Called by the timer heap when a sleep expires. */
@@ -134,6 +132,12 @@ export function exit(slot: i32): i32 {
     freeTop = slot;
   }
   return OK;
+}
+
+/** A PARKED slot to READY, disarming its sleep timer if it has one (both kinds of wake). */
+@inline function unparkSlot(slot: i32): void {
+  if (timerIndexOf(slot) >= 0) heapDisarm(slot);
+  makeReady(slot);
 }
 
 @inline function makeReady(slot: i32): void {

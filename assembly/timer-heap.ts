@@ -19,13 +19,14 @@
 // sleepers); inside a deferral a disarm only marks its entry DEAD, and the flush drops every dead
 // entry and re-heapifies in one O(n) pass.
 
+import { RESERVED_SLOTS } from "./constants";
 import { grow } from "./growable";
 import { timerIndexOf, setTimerIndex } from "./records";
 import { STATUS, STATUS_NEXT_DEADLINE } from "./status";
 
 const ENTRY_SIZE: usize = 16;      // bytes: deadline f64 @0, sequence u32 @8, owner i32 @12
-/** Entries reserved by the first allocation (2 MiB of address space). */
-export const RESERVED_TIMERS: i32 = 1 << 17;
+/** Entries reserved by the first allocation: one sleep per reserved task record (2 MiB of address space). */
+export const RESERVED_TIMERS: i32 = RESERVED_SLOTS;
 
 let entries: usize = 0;
 let capacity: i32 = 0;             // entries

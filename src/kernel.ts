@@ -9,7 +9,7 @@
  * run-context.ts and knows it by type only.
  * @internal
  */
-import { NO_NEXT, REFUSED, slotOfHandle } from './core-constants.js';
+import { NO_NEXT, REFUSED, WRONG_STATE, slotOfHandle } from './core-constants.js';
 import { CancelledError, InternalError } from './errors.js';
 import { describe, isGenerator } from './check.js';
 import { addTaskTrace } from './task-trace.js';
@@ -189,7 +189,7 @@ export class Kernel extends KernelState {
         task.value = abort; // a parked task's value is its abort (task.ts)
         if (abort.host === true) this.hostWaits++;
         const next = this.core.taskParkNext(task.slot, more);
-        if (next === REFUSED) throw this.refused('taskPark', task);
+        if (next === REFUSED) this.check(WRONG_STATE); // throws: a refused park is a broken invariant
         return next;
       }
       default:
@@ -226,13 +226,8 @@ export class Kernel extends KernelState {
   /** The step's task goes to the back of the run queue; with `more`, the next one is taken. */
   private yieldNext(task: TaskImpl, more: number): number {
     const next = this.core.taskYieldNext(task.slot, more);
-    if (next === REFUSED) throw this.refused('taskYield', task);
+    if (next === REFUSED) this.check(WRONG_STATE); // throws, as for a refused park
     return next;
-  }
-
-  /** A refused transition is a broken invariant (as `check` says for the others). */
-  private refused(what: string, task: TaskImpl): Error {
-    return this.core.fail(new Error(`core transition ${what} of task ${task.name} refused`));
   }
 
   private ended(task: TaskImpl, outcome: EndedOutcome, value: unknown): void {
